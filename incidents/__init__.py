@@ -1,0 +1,1 @@
+"""incidents: keep, search and compare the accounts of border incidents."""

@@ -1,0 +1,5 @@
+"""`python -m incidents`."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,111 @@
+"""`incidents check`: what is wrong across the records, beyond what one file can tell.
+
+Loading already reports each file's own problems (syntax, types, required fields). These checks
+need the whole directory or its settings: unique ids, ids that match their file names, sides the
+directory knows, merges into incidents that exist. Every problem is a value with path and line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from .errors import Problem
+from .model import Incident, Sides, line_at
+from .store import Loaded, Record
+
+PlaceCheck = Callable[[Record], Iterable[Problem]]
+
+
+def check(loaded: Loaded, sides: Sides, place_check: PlaceCheck | None = None) -> list[Problem]:
+    """Every problem in the directory, in file and line order."""
+    problems = list(loaded.problems)
+    ids: dict[str, list[Record]] = defaultdict(list)
+    for record in loaded.records:
+        ids[record.incident.id].append(record)
+    for record in loaded.records:
+        problems += _file_name(record, loaded)
+        problems += _sides(record, sides)
+        problems += _merge(record, ids)
+        if place_check:
+            problems += place_check(record)
+    for incident_id, records in ids.items():
+        if len(records) > 1:
+            others = ", ".join(_where(r) for r in records)
+            problems += [
+                Problem(
+                    _where(r),
+                    line_at(r.data, "id"),
+                    "id",
+                    f"{incident_id!r} is used by {len(records)} records: {others}",
+                )
+                for r in records
+            ]
+    return sorted(set(problems))
+
+
+def _where(record: Record) -> str:
+    return record.shown or str(record.path)
+
+
+def _file_name(record: Record, loaded: Loaded) -> list[Problem]:
+    incident = record.incident
+    where, line = _where(record), line_at(record.data, "id")
+    if record.path.stem != incident.id:
+        return [
+            Problem(
+                where,
+                line,
+                "id",
+                f"{incident.id!r} does not match the file name {record.path.name!r}; ids never change, so rename the file",
+            )
+        ]
+    expected = loaded.root / incident.id[:4] / f"{incident.id}.yaml"
+    if record.path != expected:
+        return [
+            Problem(
+                where,
+                line,
+                "id",
+                f"the record belongs at {incident.id[:4]}/{incident.id}.yaml in the records directory",
+            )
+        ]
+    return []
+
+
+def _sides(record: Record, sides: Sides) -> list[Problem]:
+    known = set(sides.ids)
+    hint = ", ".join(sides.ids)
+    problems = []
+    for index, claim in enumerate(record.incident.claims):
+        for field, value in (("side", claim.side), ("initiator", claim.initiator)):
+            if value and value not in known:
+                line = line_at(record.data, "claims", index, field)
+                problems.append(
+                    Problem(_where(record), line, f"claims[{index}].{field}", f"unknown side {value!r} (known: {hint})")
+                )
+        for side in dict.fromkeys(f.side for f in claim.casualties):
+            if side not in known:
+                line = line_at(record.data, "claims", index, "casualties", side)
+                problems.append(
+                    Problem(
+                        _where(record),
+                        line,
+                        f"claims[{index}].casualties.{side}",
+                        f"unknown side {side!r} (known: {hint})",
+                    )
+                )
+    return problems
+
+
+def _merge(record: Record, ids: dict[str, list[Record]]) -> list[Problem]:
+    incident: Incident = record.incident
+    target = incident.merged_into
+    if not target:
+        return []
+    line = line_at(record.data, "merged_into")
+    if target == incident.id:
+        return [Problem(_where(record), line, "merged_into", "an incident cannot be merged into itself")]
+    if target not in ids:
+        return [Problem(_where(record), line, "merged_into", f"no incident with id {target!r}")]
+    return []

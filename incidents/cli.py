@@ -1,0 +1,321 @@
+"""The `incidents` command: wiring only. Each command reads options, calls the core, renders."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import click
+
+from . import render
+from .checks import check
+from .entry import ClaimInput, new_claim, new_incident, read_date
+from .errors import EXIT_DATA, IncidentsError, RecordProblems, UsageError
+from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
+from .query import Filters, select
+from .store import Loaded, Store, find_records_dir
+
+EXIT_INTERNAL = 3
+
+
+class IncidentsGroup(click.Group):
+    """Turns every error into one line on stderr and its documented exit code: no tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IncidentsError as exc:
+            click.echo(f"incidents: error: {strip_unsafe(str(exc))}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader (head, less) went away: not an error worth a message
+            ctx.exit(0)
+        except Exception as exc:
+            if os.environ.get("INCIDENTS_DEBUG"):
+                raise
+            name = type(exc).__name__
+            click.echo(
+                f"incidents: internal error: {name}: {strip_unsafe(str(exc))} (set INCIDENTS_DEBUG=1 for details)",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@dataclass
+class App:
+    """What every command needs, computed once and only when asked for."""
+
+    records_option: str | None
+    _store: Store | None = None
+    _loaded: Loaded | None = None
+    _sides: Sides | None = field(default=None)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(find_records_dir(self.records_option))
+        return self._store
+
+    def loaded(self) -> Loaded:
+        if self._loaded is None:
+            self._loaded = self.store.load()
+        return self._loaded
+
+    def sides(self) -> Sides:
+        if self._sides is None:
+            sides, problems = self.store.sides()
+            if problems:
+                raise RecordProblems(problems)
+            self._sides = sides
+        return self._sides
+
+    def incidents(self) -> list[Incident]:
+        """Every readable incident; unreadable files are reported once on stderr, not hidden."""
+        loaded = self.loaded()
+        if loaded.problems:
+            files = len({p.path for p in loaded.problems})
+            render.message(
+                f"warning: {files} record file{'s' * (files > 1)} could not be read and {'are' if files > 1 else 'is'} left out; run `incidents check`",
+                stderr=True,
+            )
+        if not loaded.files:
+            render.message(f"{loaded.root} holds no records yet; add one with `incidents add`.", stderr=True)
+        return [r.incident for r in loaded.records]
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The one `--format` option every command shares (docs/output.md documents each form)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices or render.FORMATS), default="table", show_default=True,
+        help="table for people; json, csv or yaml for programs (stable, see docs/output.md).",
+    )  # fmt: skip
+
+
+def _date_option(value: str | None, option: str) -> date | None:
+    return read_date(value, option)[0] if value else None
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters that `list`, `diff` and `summary` share; they combine."""
+    options = [
+        click.option("--region", help="Region or place name (either side's naming)."),
+        click.option("--since", metavar="DATE", help="Incidents ending on or after DATE."),
+        click.option("--until", metavar="DATE", help="Incidents starting on or before DATE."),
+        click.option("--side", help="Only incidents on which this side has spoken."),
+        click.option("--tag", help="Only incidents with this tag."),
+        click.option("--text", metavar="WORDS", help="Only incidents whose text contains every word."),
+        click.option("--status", type=click.Choice([*STATUSES, "all"]), default="active", show_default=True),
+    ]
+    for option in reversed(options):
+        command = option(command)
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, region: str | None, since: str | None, until: str | None, side: str | None,
+                tag: str | None, text: str | None, status: str, **kwargs: Any) -> Any:  # fmt: skip
+        side_id = None
+        if side:
+            sides = click.get_current_context().find_object(App).sides()  # type: ignore[union-attr]
+            found = sides.get(side)
+            if found is None:
+                raise UsageError(f"--side: unknown side {side!r}; known: {', '.join(sides.ids)}")
+            side_id = found.id
+        filters = Filters(
+            region, _date_option(since, "--since"), _date_option(until, "--until"), side_id, tag, text, status
+        )
+        return command(*args, filters=filters, **kwargs)
+
+    return wrapper
+
+
+def interactive_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--interactive/--no-interactive", default=None,
+        help="Ask for missing values. Default: ask when stdin is a terminal.",
+    )(command)  # fmt: skip
+
+
+def _can_ask(flag: bool | None) -> bool:
+    return sys.stdin.isatty() if flag is None else flag
+
+
+def ask(
+    value: Any,
+    option: str,
+    prompt: str,
+    interactive: bool,
+    check: Callable[[str], Any] | None = None,
+    default: str | None = None,
+) -> Any:
+    """Return value, or ask for it on a terminal until it is valid; fail plainly in a script."""
+    while value in (None, ""):
+        if not interactive:
+            raise UsageError(f"missing {option} (stdin is not a terminal, so it cannot be asked for)")
+        value = click.prompt(prompt, default=default, show_default=default is not None).strip()
+        if check and value:
+            try:
+                check(value)
+            except IncidentsError as exc:
+                click.echo(f"  {strip_unsafe(str(exc))}", err=True)
+                value = None
+    return value
+
+
+@click.group(cls=IncidentsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--records",
+    "records_dir",
+    metavar="DIR",
+    help="Records directory (default: $INCIDENTS_RECORDS, else the nearest records/ upwards).",
+)
+@click.version_option(package_name="incidents")
+@click.pass_context
+def main(ctx: click.Context, records_dir: str | None) -> None:
+    """Keep, search and compare the accounts of border incidents, one YAML file per incident."""
+    ctx.obj = App(records_dir)
+
+
+@main.command("list")
+@filter_options
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Show at most N (table default 100; 0: all).")
+@format_option()
+@pass_app
+def list_command(app: App, filters: Filters, limit: int | None, fmt: str) -> None:
+    """List incidents, newest first."""
+    incidents = select(app.incidents(), filters)
+    cap = (100 if fmt == "table" else 0) if limit is None else limit
+    shown = incidents[:cap] if cap else incidents
+    render.output(
+        fmt,
+        [render.list_row(i) for i in shown],
+        lambda: render.incident_table(shown, len(incidents)),
+        render.LIST_COLUMNS,
+    )
+
+
+@main.command()
+@click.argument("incident_id")
+@format_option("table", "json", "yaml")
+@pass_app
+def show(app: App, incident_id: str, fmt: str) -> None:
+    """Show one incident with every claim in full."""
+    incident = app.loaded().get(incident_id).incident
+    render.output(fmt, incident_to_data(incident), lambda: render.incident_detail(incident, app.sides()))
+
+
+@main.command("check")
+@pass_app
+def check_command(app: App) -> None:
+    """Validate every record; exit 1 if any problem (usable as a pre-commit hook)."""
+    loaded = app.loaded()
+    problems = check(loaded, app.sides())
+    if problems:
+        render.problems(problems)
+        files = len({p.path for p in problems})
+        render.message(
+            f"{len(problems)} problem{'s' * (len(problems) > 1)} in {files} file{'s' * (files > 1)}", stderr=True
+        )
+        raise click.exceptions.Exit(EXIT_DATA)
+    render.message(f"OK: {len(loaded.records)} records in {app.store.display(loaded.root)}, no problems")
+
+
+@main.command()
+@click.option("--date", "day", metavar="DATE", help="When it happened ('2023-09-01', '1 Sep 2023', 'last Sunday').")
+@click.option("--end-date", metavar="DATE", help="Last day of a multi-day incident.")
+@click.option("--reported", metavar="DATE", help="Date of the statement, to resolve 'last Sunday' and the like.")
+@click.option(
+    "--precision", type=click.Choice(PRECISIONS), help="How exact the date is (default: day, or days with --end-date)."
+)
+@click.option("--title", help="A short neutral title.")
+@click.option("--place", "places", multiple=True, help="A place (repeatable).")
+@click.option("--region", "regions", multiple=True, help="Administrative unit (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--note", help="Notes, e.g. how the date was worked out.")
+@interactive_option
+@pass_app
+def add(app: App, day: str | None, end_date: str | None, reported: str | None, precision: str | None, title: str | None,
+        places: tuple[str, ...], regions: tuple[str, ...], tags: tuple[str, ...], note: str | None, interactive: bool | None) -> None:  # fmt: skip
+    """Add an incident (prompts for what is missing on a terminal)."""
+    can_ask = _can_ask(interactive)
+    reference = _date_option(reported, "--reported")
+    day = ask(day, "--date", "Date of the incident", can_ask, lambda v: read_date(v, "date", reference))
+    start, parsed_precision = read_date(day, "--date", reference)
+    title = ask(title, "--title", "Title", can_ask)
+    end = _date_option(end_date, "--end-date")
+    incident = new_incident(
+        day=start, title=title, end=end, precision=precision or (parsed_precision if parsed_precision != "day" else None),
+        places=list(places), regions=list(regions), tags=list(tags), notes=note,
+    )  # fmt: skip
+    created, path = app.store.create(incident)
+    render.message(f"added {created.id} at {app.store.display(path)}")
+
+
+@main.command()
+@click.argument("incident_id")
+@click.option("--side", help="Who spoke: armenia, azerbaijan, eu-mission, russia, karabakh-armenians, icrc…")
+@click.option("--by", help="The body that spoke (Ministry of Defence, …).")
+@click.option("--reported", metavar="DATE", help="When the statement was made.")
+@click.option("--stance", type=click.Choice(STANCES), help="What the statement does (default: alleges).")
+@click.option("--initiator", metavar="SIDE", help="The side the statement says started it.")
+@click.option("--target", help="What was hit or aimed at.")
+@click.option("--weapon", "weapons", multiple=True, help="A weapon named (repeatable).")
+@click.option("--place", "places", multiple=True, help="A place as this side names it (repeatable).")
+@click.option("--from", "time_from", metavar="TIME", help="Start of the time window: 21:30, '2023-03-08 21:30+04:00'.")
+@click.option("--to", "time_to", metavar="TIME", help="End of the time window (an earlier time means the next day).")
+@click.option("--utc-offset", metavar="OFFSET", help="UTC offset of the times, e.g. +04:00.")
+@click.option("--count", metavar="N", help="Violations the statement counts ('fired 23 times'): 23, 23+ or 20-25.")
+@click.option(
+    "--killed", multiple=True, metavar="SIDE=N", help="Killed: armenia=3, armenia=2+, armenia:civilian=1 (repeatable)."
+)
+@click.option("--wounded", multiple=True, metavar="SIDE=N", help="Wounded, as --killed.")
+@click.option("--captured", multiple=True, metavar="SIDE=N", help="Captured, as --killed.")
+@click.option("--missing", multiple=True, metavar="SIDE=N", help="Missing, as --killed.")
+@click.option("--statement", help="A short summary or quote of the statement.")
+@click.option("--source-title", help="Headline of the source.")
+@click.option("--source-publisher", help="Who published it.")
+@click.option("--source-url", help="Where it can be read.")
+@click.option("--source-date", metavar="DATE", help="When it was published.")
+@click.option("--source-ref", help="A reference for a source without a headline.")
+@click.option("--note", help="A note on this claim.")
+@interactive_option
+@pass_app
+def claim(app: App, incident_id: str, interactive: bool | None, **values: Any) -> None:
+    """Add one side's account to an incident (prompts for what is missing on a terminal)."""
+    can_ask = _can_ask(interactive)
+    sides = app.sides()
+    values["side"] = ask(values["side"], "--side", f"Side ({', '.join(sides.ids)})", can_ask)
+    values["stance"] = values["stance"] or (
+        click.prompt("Stance", type=click.Choice(STANCES), default="alleges") if can_ask else "alleges"
+    )
+    if not (values["source_title"] or values["source_ref"]):
+        values["source_title"] = ask(None, "--source-title (or --source-ref)", "Source headline", can_ask)
+    figures = {kind: list(values.pop(kind)) for kind in ("killed", "wounded", "captured", "missing")}
+    typed = ClaimInput(
+        figures=figures, weapons=list(values.pop("weapons")), places=list(values.pop("places")), **values
+    )
+
+    def append(current: Incident) -> Incident:
+        return current.with_claim(new_claim(current, typed, sides))
+
+    updated, path = app.store.update(incident_id, append)
+    render.message(
+        f"added claim {len(updated.claims)} ({updated.claims[-1].side}) to {updated.id} at {app.store.display(path)}"
+    )
+
+
+def run() -> None:
+    """Console-script entry point."""
+    main(prog_name="incidents")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,176 @@
+"""Building new incidents and claims from what a person typed.
+
+The CLI collects strings (flags or answers to prompts); this module turns them into plain record
+data and validates it with the same code that validates files, so a record added from the
+terminal obeys exactly the rules of one written by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .dates import DateError, parse_date, parse_offset, parse_time, window_bounds
+from .errors import DataError, Problem, RecordProblems, UsageError
+from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, claim_from_data, incident_from_data, slug
+from .places import ascii_fold
+
+COMMAND_LINE = "command line"
+_FIGURE = re.compile(
+    r"^\s*(?P<side>[^=:]+?)\s*(?::\s*(?P<who>civilians?|military|soldiers?))?\s*=\s*(?P<count>.+?)\s*$", re.I
+)
+
+
+def make_id(day: date, places: list[str], title: str) -> str:
+    """A readable id: the date, then the first place (or the title's first words)."""
+    words = slug(places[0] if places else title, ascii_fold).split("-")
+    return f"{day.isoformat()}-{'-'.join(w for w in words if w)[:40].strip('-') or 'incident'}"
+
+
+def read_date(text: str, option: str, reference: date | None = None) -> tuple[date, str]:
+    try:
+        parsed = parse_date(text, reference)
+    except DateError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    return parsed.date, parsed.precision
+
+
+def _checked(found: tuple[Any, list[Problem]]) -> Any:
+    value, problems = found
+    if problems or value is None:
+        raise RecordProblems(problems or [Problem(COMMAND_LINE, 0, "", "invalid values")])
+    return value
+
+
+def new_incident(
+    *,
+    day: date,
+    title: str,
+    end: date | None = None,
+    precision: str | None = None,
+    places: list[str] | None = None,
+    regions: list[str] | None = None,
+    tags: list[str] | None = None,
+    notes: str | None = None,
+) -> Incident:
+    places, regions, tags = places or [], regions or [], tags or []
+    data = {
+        "id": make_id(day, places, title),
+        "title": title,
+        "date": day.isoformat(),
+        "end_date": end.isoformat() if end else None,
+        "date_precision": precision or ("days" if end and end != day else "day"),
+        "places": places,
+        "region": regions,
+        "tags": tags,
+        "notes": notes,
+        "claims": [],
+    }
+    return _checked(incident_from_data(data, COMMAND_LINE))
+
+
+@dataclass
+class ClaimInput:
+    """A claim as typed: every value a string (or list of strings) straight from flags or prompts."""
+
+    side: str
+    source_title: str | None = None
+    source_ref: str | None = None
+    source_publisher: str | None = None
+    source_url: str | None = None
+    source_date: str | None = None
+    by: str | None = None
+    reported: str | None = None
+    stance: str = "alleges"
+    initiator: str | None = None
+    target: str | None = None
+    weapons: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    time_from: str | None = None
+    time_to: str | None = None
+    utc_offset: str | None = None
+    count: str | None = None
+    figures: dict[str, list[str]] = field(default_factory=dict)  # kind -> ['armenia=3', ...]
+    statement: str | None = None
+    note: str | None = None
+
+
+def side_id(name: str, sides: Sides, option: str) -> str:
+    side = sides.get(name)
+    if side is None:
+        raise UsageError(f"{option}: unknown side {name!r}; known: {', '.join(sides.ids)}")
+    return side.id
+
+
+def casualties(figures: dict[str, list[str]], sides: Sides) -> dict[str, Any]:
+    """`--killed armenia=3 --wounded 'azerbaijan:civilian=2+'` as record data."""
+    data: dict[str, Any] = {}
+    for kind in CASUALTY_KINDS:
+        for text in figures.get(kind, []):
+            match = _FIGURE.match(text)
+            if not match:
+                raise UsageError(f"--{kind} {text!r}: write SIDE=N, e.g. armenia=3, armenia=2+ or armenia:civilian=1-4")
+            try:
+                count = Count.parse(match["count"])
+            except ValueError as exc:
+                raise UsageError(f"--{kind} {text!r}: {exc}") from None
+            losses = data.setdefault(side_id(match["side"], sides, f"--{kind}"), {})
+            civilian = (match["who"] or "").lower().startswith("civilian")
+            target = losses.setdefault("civilians", {}) if civilian else losses
+            if kind in target:
+                raise UsageError(f"--{kind} {text!r}: this side's figure was already given")
+            target[kind] = count.to_data()
+    return data
+
+
+def new_claim(incident: Incident, typed: ClaimInput, sides: Sides) -> Claim:
+    """Validate a typed claim for `incident`; relative dates resolve against --reported."""
+    reported = read_date(typed.reported, "--reported")[0] if typed.reported else None
+    source_date = read_date(typed.source_date, "--source-date")[0] if typed.source_date else None
+    window = _window(incident, typed)
+    data = {
+        "side": side_id(typed.side, sides, "--side"),
+        "by": typed.by,
+        "reported": reported.isoformat() if reported else None,
+        "stance": typed.stance,
+        "initiator": side_id(typed.initiator, sides, "--initiator") if typed.initiator else None,
+        "target": typed.target,
+        "weapons": typed.weapons,
+        "places": typed.places,
+        "window": window,
+        "violations": typed.count,
+        "casualties": casualties(typed.figures, sides) or None,
+        "statement": typed.statement,
+        "source": {
+            "title": typed.source_title,
+            "publisher": typed.source_publisher,
+            "date": source_date.isoformat() if source_date else None,
+            "url": typed.source_url,
+            "ref": typed.source_ref,
+        },
+        "note": typed.note,
+    }
+    problems: list[Problem] = []
+    claim = claim_from_data(data, COMMAND_LINE, "", problems)
+    return _checked((claim, problems))
+
+
+def _window(incident: Incident, typed: ClaimInput) -> dict[str, Any] | None:
+    if not (typed.time_from or typed.time_to):
+        if typed.utc_offset:
+            raise DataError("--utc-offset needs --from or --to")
+        return None
+    try:
+        start = parse_time(typed.time_from) if typed.time_from else None
+        end = parse_time(typed.time_to) if typed.time_to else None
+        offsets = {t.utc_offset for t in (start, end) if t and t.utc_offset}
+        if typed.utc_offset:
+            offsets.add(parse_offset(typed.utc_offset))
+    except DateError as exc:
+        raise UsageError(f"--from/--to: {exc}") from None
+    if len(offsets) > 1:
+        raise UsageError(f"--from/--to: the times give different UTC offsets ({', '.join(sorted(offsets))})")
+    start_text, end_text = window_bounds(incident.date, start, end)
+    return {"from": start_text, "to": end_text, "utc_offset": offsets.pop() if offsets else None}

@@ -1,0 +1,63 @@
+"""Problems found in records, and the one exception family the CLI turns into exit codes.
+
+A `Problem` is a value, not an exception: loading and checking collect every problem in every
+record and report them together (as beancount and hledger do), so that one bad file never hides
+the next one. Exceptions are kept for conditions that stop a command outright; each class
+carries the exit code documented in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one record, located as precisely as the file allows."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class IncidentsError(Exception):
+    """Base of every error the CLI reports as one line on stderr."""
+
+    exit_code = EXIT_DATA
+
+
+class UsageError(IncidentsError):
+    """The command line or the environment asked for something impossible."""
+
+    exit_code = EXIT_USAGE
+
+
+class DataError(IncidentsError):
+    """A record, or a value given for one, is not valid."""
+
+    exit_code = EXIT_DATA
+
+
+class NotFoundError(IncidentsError):
+    """An incident id, records directory or place that does not exist."""
+
+    exit_code = EXIT_DATA
+
+
+class RecordProblems(DataError):
+    """One or more problems in records; the message is the first, all are kept."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        first = str(self.problems[0]) if self.problems else "invalid record"
+        more = len(self.problems) - 1
+        super().__init__(first + (f" (and {more} more problem{'s' * (more > 1)})" if more else ""))

@@ -1,0 +1,80 @@
+"""Selecting incidents: the filters `list`, `diff` and `summary` share.
+
+The filters combine (all must hold). A region or place filter is answered by a `PlaceMatcher`,
+so that the gazetteer, which knows that Basarkechar is Vardenis and that Sotk lies in it, can
+stand in for plain name comparison without this module knowing about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .model import Incident
+from .places import fold
+
+PlaceMatcher = Callable[[str, Iterable[str]], bool]
+"""(what the user asked for, names in a record) -> whether any of those names is that place."""
+
+
+def words_match(query: str, names: Iterable[str]) -> bool:
+    """Plain matching: every word of the query is a word of one name (Kalbajar ~ Kalbajar District)."""
+    wanted = {fold(w) for w in query.split()} - {""}
+    return bool(wanted) and any(wanted <= {fold(w) for w in name.split()} for name in names)
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None = None
+    since: date | None = None
+    until: date | None = None
+    side: str | None = None
+    tag: str | None = None
+    text: str | None = None
+    status: str = "active"  # 'active', 'withdrawn', 'merged' or 'all'
+
+
+def all_places(incident: Incident) -> list[str]:
+    """Every place name an incident mentions: its region, its places and each side's places."""
+    names = [*incident.region, *incident.places]
+    for claim in incident.claims:
+        names.extend(claim.places)
+    return names
+
+
+def _haystack(incident: Incident) -> str:
+    parts = [incident.id, incident.title, incident.notes or "", *incident.tags, *all_places(incident)]
+    for claim in incident.claims:
+        parts += [claim.by or "", claim.target or "", claim.statement or "", claim.note or "", *claim.weapons]
+        parts += [claim.source.title or "", claim.source.publisher or ""]
+    return " ".join(fold(word) for part in parts for word in part.split())
+
+
+def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = words_match) -> bool:
+    end = incident.end_date or incident.date
+    checks = (
+        filters.status == "all" or incident.status == filters.status,
+        filters.since is None or end >= filters.since,
+        filters.until is None or incident.date <= filters.until,
+        filters.side is None or any(c.side == filters.side for c in incident.claims),
+        filters.tag is None or fold(filters.tag) in {fold(t) for t in incident.tags},
+        filters.region is None or place_matcher(filters.region, all_places(incident)),
+    )
+    if not all(checks):
+        return False
+    if filters.text:
+        haystack = _haystack(incident)
+        return all(fold(word) in haystack for word in filters.text.split())
+    return True
+
+
+def newest_first(incidents: Iterable[Incident]) -> list[Incident]:
+    return sorted(incidents, key=lambda i: (i.date, i.end_date or i.date, i.id), reverse=True)
+
+
+def select(
+    incidents: Iterable[Incident], filters: Filters, place_matcher: PlaceMatcher = words_match
+) -> list[Incident]:
+    """The incidents that pass every filter, newest first."""
+    return newest_first(i for i in incidents if matches(i, filters, place_matcher))

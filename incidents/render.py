@@ -1,0 +1,255 @@
+"""All output: rich tables and panels for people, JSON, CSV and YAML for programs.
+
+This is the only module that talks to rich. Every value that comes from a record is wrapped in
+`Text` after its control characters are removed: rich would read a plain string as markup (a
+title with `[red]` would turn red) and `Text` alone passes escape sequences to the terminal.
+rich honours NO_COLOR and writes plain text to pipes; machine formats never carry colour.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .compare import initiator_verdict
+from .errors import Problem
+from .model import Claim, Incident, Sides, strip_unsafe
+from .yamlio import dump_yaml
+
+FORMATS = ("table", "json", "csv", "yaml")
+VERDICT_STYLES = {"conflict": "bold red", "agree": "green", "one-sided": "yellow"}
+
+
+def console(stderr: bool = False) -> Console:
+    """A console on the current stdout (click's test runner swaps it), without markup or emoji."""
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, emoji=False, markup=False)
+
+
+def safe(value: object, style: str = "") -> Text:
+    """Record text as inert rich Text: no markup, no escape sequences."""
+    if value is None:
+        return Text("")
+    return Text(strip_unsafe(str(value)), style=style)
+
+
+def joined(values: Iterable[object], sep: str = ", ") -> Text:
+    return safe(sep.join(str(v) for v in values))
+
+
+# --- machine formats ------------------------------------------------------------------------
+
+_JSON_UNSAFE = re.compile("[\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
+
+
+def to_json(data: Any) -> str:
+    """JSON with letters kept readable, but C1 controls and bidi overrides escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV with one header row; lists are joined with '; ', control characters removed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_csv_cell(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return strip_unsafe(str(value))
+
+
+def output(
+    fmt: str,
+    data: Any,
+    human: Callable[[], RenderableType],
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Print one result in the chosen format: the single path every command's output takes."""
+    if fmt == "table":
+        console().print(human())
+        return
+    if fmt == "json":
+        text = to_json(data) + "\n"
+    elif fmt == "yaml":
+        text = dump_yaml(data)
+    elif fmt == "csv":
+        rows = data if isinstance(data, list) else [data]
+        text = to_csv(rows, columns or (list(rows[0]) if rows else []))
+    else:  # pragma: no cover - click restricts the choice
+        raise ValueError(fmt)
+    sys.stdout.write(text)
+
+
+# --- list -----------------------------------------------------------------------------------
+
+LIST_COLUMNS = (
+    "id", "date", "end_date", "date_precision", "title", "places", "region", "tags", "status",
+    "sides", "initiator",
+)  # fmt: skip
+
+
+def list_row(incident: Incident) -> dict[str, Any]:
+    """One incident as `list --format json|csv` prints it (documented in docs/output.md)."""
+    return {
+        "id": incident.id,
+        "date": incident.date.isoformat(),
+        "end_date": incident.end_date.isoformat() if incident.end_date else None,
+        "date_precision": incident.date_precision,
+        "title": incident.title,
+        "places": list(incident.places),
+        "region": list(incident.region),
+        "tags": list(incident.tags),
+        "status": incident.status,
+        "sides": list(incident.claimants),
+        "initiator": initiator_verdict(incident) or None,
+    }
+
+
+def date_span(incident: Incident) -> str:
+    if incident.end_date and incident.end_date != incident.date:
+        return f"{incident.date.isoformat()} → {incident.end_date.isoformat()}"
+    return incident.date.isoformat()
+
+
+def incident_table(
+    incidents: Sequence[Incident], total: int, place_names: Callable[[Incident], list[str]] | None = None
+) -> RenderableType:
+    if not incidents:
+        return Text("No incidents match." if total == 0 else "", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name, options in (
+        ("Date", {"no_wrap": True}),
+        ("ID", {"no_wrap": True}),
+        ("Title", {"ratio": 3}),
+        ("Places", {"ratio": 2}),
+        ("Sides", {}),
+        ("Who started it", {"no_wrap": True}),
+    ):
+        table.add_column(name, **options)
+    for incident in incidents:
+        verdict = initiator_verdict(incident)
+        places = place_names(incident) if place_names else list(incident.places)
+        status = "" if incident.status == "active" else f" [{incident.status}]"
+        table.add_row(
+            safe(date_span(incident)),
+            safe(incident.id),
+            safe(incident.title + status),
+            joined(places),
+            joined(incident.claimants),
+            safe(verdict or "—", VERDICT_STYLES.get(verdict, "dim")),
+        )
+    shown = len(incidents)
+    footer = f"{shown} of {total} incidents" if shown < total else f"{total} incident{'s' * (total != 1)}"
+    if shown < total:
+        footer += " (use --limit 0 to show all, or --format csv for a file)"
+    return Group(table, Text(footer, style="dim"))
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+def _grid() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    return grid
+
+
+def incident_detail(
+    incident: Incident, sides: Sides, place_names: Callable[[list[str]], list[str]] | None = None
+) -> RenderableType:
+    names = place_names or (lambda values: values)
+    grid = _grid()
+    rows: list[tuple[str, Text]] = [
+        ("Title", safe(incident.title)),
+        ("Date", safe(f"{date_span(incident)} (precision: {incident.date_precision})")),
+        ("Status", safe(incident.status + (f" into {incident.merged_into}" if incident.merged_into else ""))),
+        ("Places", joined(names(list(incident.places)))),
+        ("Region", joined(names(list(incident.region)))),
+        ("Tags", joined(incident.tags)),
+        ("Notes", safe(incident.notes)),
+    ]
+    verdict = initiator_verdict(incident)
+    if verdict:
+        rows.append(("Who started it", safe(verdict, VERDICT_STYLES.get(verdict, ""))))
+    for label, value in rows:
+        if value.plain:
+            grid.add_row(label, value)
+    parts: list[RenderableType] = [Panel(grid, title=safe(incident.id), title_align="left", box=box.ROUNDED)]
+    total = len(incident.claims)
+    for number, claim in enumerate(incident.claims, 1):
+        parts.append(claim_panel(claim, sides, f"Claim {number} of {total}", names))
+    if not incident.claims:
+        parts.append(
+            Text("No claims yet: add one with `incidents claim " + strip_unsafe(incident.id) + "`.", style="dim")
+        )
+    return Group(*parts)
+
+
+def casualty_lines(claim: Claim, sides: Sides) -> list[str]:
+    lines = []
+    for figure in claim.casualties:
+        who = sides.name(figure.side) + (" civilians" if figure.civilian else "")
+        lines.append(f"{who}: {figure.count} {figure.kind}")
+    return lines
+
+
+def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[str]], list[str]]) -> RenderableType:
+    grid = _grid()
+    rows = [
+        ("Stance", claim.stance),
+        ("Started by", sides.name(claim.initiator) if claim.initiator else None),
+        ("Target", claim.target),
+        ("Weapons", ", ".join(claim.weapons)),
+        ("Places", ", ".join(names(list(claim.places)))),
+        ("Time", str(claim.window) if claim.window else None),
+        ("Violations", str(claim.violations) if claim.violations else None),
+        ("Casualties", "\n".join(casualty_lines(claim, sides))),
+        ("Statement", claim.statement),
+        ("Source", str(claim.source) + (f"\n{claim.source.url}" if claim.source.url else "")),
+        ("Note", claim.note),
+    ]
+    for label, value in rows:
+        if value:
+            grid.add_row(label, safe(value))
+    title = Text(f"{heading} · ")
+    title.append_text(safe(sides.name(claim.side), "bold"))
+    for extra in (claim.by, claim.reported.isoformat() if claim.reported else "date of statement not given"):
+        if extra:
+            title.append(" · ")
+            title.append_text(safe(extra))
+    return Panel(grid, title=title, title_align="left", box=box.SQUARE)
+
+
+# --- problems and messages --------------------------------------------------------------------
+
+
+def problems(items: Iterable[Problem]) -> None:
+    """One line per problem, never wrapped, so editors and hooks can jump to `path:line`."""
+    out = console()
+    for problem in items:
+        out.print(safe(str(problem)), soft_wrap=True)
+
+
+def message(text: str, style: str = "", stderr: bool = False) -> None:
+    console(stderr).print(safe(text, style), soft_wrap=True)

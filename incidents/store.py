@@ -1,0 +1,282 @@
+"""The records directory: finding it, reading every record, and writing one safely.
+
+Layout (todoman-like, one file per item): `<records>/<year>/<id>.yaml`, plus optional
+`<records>/sides.yaml` and `<records>/places.yaml` that extend the built-in lists. Reading never
+stops at a bad file: it returns every record it could read and a problem for each it could not.
+Writing is atomic (temporary file, fsync, rename) and a new record is created exclusively (a
+hard link that fails if the name exists), so neither a crash nor a second `add` at the same
+moment can leave a half-written record or overwrite another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
+from .model import Incident, Sides, incident_from_data, incident_to_data, sides_from_data
+from .yamlio import YamlSyntaxError, dump_yaml, read_yaml
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: claims are then not serialised across processes
+    fcntl = None  # type: ignore[assignment]
+
+MAX_RECORD_BYTES = 256 * 1024
+SIDES_FILE = "sides.yaml"
+PLACES_FILE = "places.yaml"
+ENV_VAR = "INCIDENTS_RECORDS"
+
+
+@dataclass(frozen=True)
+class Record:
+    """An incident together with the file it was read from."""
+
+    incident: Incident
+    path: Path
+    shown: str = ""  # the path as messages show it
+    data: object = field(default=None, compare=False, repr=False)  # as read, with line numbers
+
+
+@dataclass
+class Loaded:
+    """Everything read from a records directory: the good records and the problems."""
+
+    root: Path
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def get(self, incident_id: str) -> Record:
+        for record in self.records:
+            if record.incident.id == incident_id:
+                return record
+        raise NotFoundError(f"no incident with id {incident_id!r} in {self.root}")
+
+
+def find_records_dir(option: str | None, cwd: Path | None = None) -> Path:
+    """`--records`, else $INCIDENTS_RECORDS, else the nearest `records/` upwards from here."""
+    given = option or os.environ.get(ENV_VAR)
+    if given:
+        path = Path(given).expanduser()
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{path} is not a directory")
+        return path
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "records"
+        if candidate.is_dir():
+            return candidate
+    raise UsageError(
+        f"no records directory: none given and no records/ in {here} or above; pass --records DIR or set {ENV_VAR}"
+    )
+
+
+def require_existing(root: Path) -> None:
+    if not root.is_dir():
+        raise NotFoundError(f"records directory {root} does not exist; create it or add an incident to start one")
+
+
+def record_files(root: Path) -> list[Path]:
+    """Every `*.yaml` below root except the directory's own settings files and hidden folders."""
+    settings = {root / SIDES_FILE, root / PLACES_FILE}
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(".yaml") and not name.startswith("."):
+                path = Path(dirpath) / name
+                if path not in settings:
+                    files.append(path)
+    return files
+
+
+def read_data(path: Path, display: str) -> tuple[object, list[Problem]]:
+    """Bytes to plain data, with the size, encoding and YAML checks that protect the parser."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 0, "", f"cannot read: {exc.strerror or exc}")]
+    if len(raw) > MAX_RECORD_BYTES:
+        return None, [
+            Problem(display, 0, "", f"file is {len(raw):,} bytes; a record may be at most {MAX_RECORD_BYTES:,}")
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(display, line, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        ]
+    try:
+        return read_yaml(text.removeprefix("\ufeff")), []
+    except YamlSyntaxError as exc:
+        return None, [Problem(display, exc.line, "", f"YAML: {exc}")]
+
+
+def read_record(path: Path, display: str | None = None) -> tuple[Incident | None, list[Problem]]:
+    """Read and validate one record file."""
+    display = display or str(path)
+    data, problems = read_data(path, display)
+    if problems:
+        return None, problems
+    return incident_from_data(data, display)
+
+
+Change = Callable[[Incident], Incident]
+
+
+class Store:
+    """One records directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def display(self, path: Path) -> str:
+        """Paths in messages relative to the current directory when below it, as a person would type them."""
+        with contextlib.suppress(ValueError):
+            return str(path.relative_to(Path.cwd()))
+        return str(path)
+
+    def load(self) -> Loaded:
+        require_existing(self.root)
+        loaded = Loaded(self.root)
+        for path in record_files(self.root):
+            loaded.files += 1
+            display = self.display(path)
+            data, problems = read_data(path, display)
+            incident = None
+            if not problems:
+                incident, problems = incident_from_data(data, display)
+            loaded.problems += problems
+            if incident is not None:
+                loaded.records.append(Record(incident, path, display, data))
+        return loaded
+
+    def sides(self) -> tuple[Sides, list[Problem]]:
+        """The built-in sides, extended or replaced by the records directory's sides.yaml."""
+        builtin_text = resources.files("incidents").joinpath("data/sides.yaml").read_text("utf-8")
+        builtin, problems = sides_from_data(read_yaml(builtin_text), "incidents/data/sides.yaml")
+        path = self.root / SIDES_FILE
+        if not path.is_file():
+            return builtin, problems
+        data, problems = read_data(path, self.display(path))
+        if problems:
+            return builtin, problems
+        local, problems = sides_from_data(data, self.display(path))
+        replace_all = isinstance(data, dict) and data.get("replace_defaults") is True
+        merged = {s.id: s for s in ([] if replace_all else builtin.sides)}
+        merged.update({s.id: s for s in local.sides})
+        return Sides(tuple(merged.values())), problems
+
+    def path_for(self, incident_id: str) -> Path:
+        """Where a record lives; refuses an id that would leave the records directory."""
+        if (
+            not incident_id
+            or "/" in incident_id
+            or "\\" in incident_id
+            or incident_id.startswith(".")
+            or "\0" in incident_id
+        ):
+            raise UsageError(f"{incident_id!r} is not a usable incident id")
+        path = self.root / incident_id[:4] / f"{incident_id}.yaml"
+        if self.root.resolve() not in path.resolve().parents:
+            raise UsageError(f"incident id {incident_id!r} would leave the records directory")
+        return path
+
+    def create(self, incident: Incident) -> tuple[Incident, Path]:
+        """Write a new record under a free id (`-2`, `-3`… appended if taken); never overwrite."""
+        for attempt in range(1, 1000):
+            candidate = incident if attempt == 1 else replace(incident, id=f"{incident.id}-{attempt}")
+            path = self.path_for(candidate.id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if _write_exclusive(path, render_record(candidate)):
+                return candidate, path
+        raise DataError(f"could not find a free id for {incident.id}")
+
+    def update(self, incident_id: str, change: Change) -> tuple[Incident, Path]:
+        """Re-read a record under a lock, apply `change`, and replace it atomically."""
+        path = self.path_for(incident_id)
+        if not path.is_file():
+            raise NotFoundError(f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})")
+        with _locked(path.parent):
+            current, problems = read_record(path, self.display(path))
+            if current is None:
+                raise RecordProblems(problems)
+            updated = change(current)
+            _replace(path, render_record(updated))
+        return updated, path
+
+
+def render_record(incident: Incident) -> str:
+    """The canonical text of a record, checked to read back as the same incident before it is
+    written, so the store can never write a file it would refuse to load."""
+    text = dump_yaml(incident_to_data(incident))
+    again, problems = incident_from_data(read_yaml(text), f"{incident.id}.yaml")
+    if problems or again != incident:
+        raise RecordProblems(problems or [Problem(f"{incident.id}.yaml", 0, "", "would not read back unchanged")])
+    return text
+
+
+def _temp_file(directory: Path, text: str) -> str:
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".incident-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_exclusive(path: Path, text: str) -> bool:
+    """Create path with text atomically; False if it already exists."""
+    tmp = _temp_file(path.parent, text)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(tmp)
+    _fsync_dir(path.parent)
+    return True
+
+
+def _replace(path: Path, text: str) -> None:
+    tmp = _temp_file(path.parent, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Serialise read-modify-write of records in one folder across processes."""
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
