@@ -74,26 +74,22 @@ def _file_name(record: Record, loaded: Loaded) -> list[Problem]:
 
 
 def _sides(record: Record, sides: Sides) -> list[Problem]:
+    return side_problems(record.incident, sides, _where(record), record.data)
+
+
+def side_problems(incident: Incident, sides: Sides, where: str, data: object = None) -> list[Problem]:
+    """Claims by, blaming or counting losses of sides the records directory does not know."""
     known = set(sides.ids)
     hint = ", ".join(sides.ids)
     problems = []
-    for index, claim in enumerate(record.incident.claims):
-        for field, value in (("side", claim.side), ("initiator", claim.initiator)):
+    for index, claim in enumerate(incident.claims):
+        named = [("side", claim.side), ("initiator", claim.initiator)]
+        named += [(f"casualties.{side}", side) for side in dict.fromkeys(f.side for f in claim.casualties)]
+        for field, value in named:
             if value and value not in known:
-                line = line_at(record.data, "claims", index, field)
+                line = line_at(data, "claims", index, *field.split("."))
                 problems.append(
-                    Problem(_where(record), line, f"claims[{index}].{field}", f"unknown side {value!r} (known: {hint})")
-                )
-        for side in dict.fromkeys(f.side for f in claim.casualties):
-            if side not in known:
-                line = line_at(record.data, "claims", index, "casualties", side)
-                problems.append(
-                    Problem(
-                        _where(record),
-                        line,
-                        f"claims[{index}].casualties.{side}",
-                        f"unknown side {side!r} (known: {hint})",
-                    )
+                    Problem(where, line, f"claims[{index}].{field}", f"unknown side {value!r} (known: {hint})")
                 )
     return problems
 

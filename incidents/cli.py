@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from . import render
-from .checks import check
+from .checks import check, side_problems
 from .entry import ClaimInput, new_claim, new_incident, read_date
 from .errors import EXIT_DATA, IncidentsError, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
@@ -197,7 +197,7 @@ def list_command(app: App, filters: Filters, limit: int | None, fmt: str) -> Non
     render.output(
         fmt,
         [render.list_row(i) for i in shown],
-        lambda: render.incident_table(shown, len(incidents)),
+        lambda: render.incident_table(shown, len(incidents), app.sides()),
         render.LIST_COLUMNS,
     )
 
@@ -225,7 +225,8 @@ def check_command(app: App) -> None:
             f"{len(problems)} problem{'s' * (len(problems) > 1)} in {files} file{'s' * (files > 1)}", stderr=True
         )
         raise click.exceptions.Exit(EXIT_DATA)
-    render.message(f"OK: {len(loaded.records)} records in {app.store.display(loaded.root)}, no problems")
+    count = len(loaded.records)
+    render.message(f"OK: {count} record{'s' * (count != 1)} in {app.store.display(loaded.root)}, no problems")
 
 
 @main.command()
@@ -304,12 +305,16 @@ def claim(app: App, incident_id: str, interactive: bool | None, **values: Any) -
     )
 
     def append(current: Incident) -> Incident:
+        problems = side_problems(current, sides, incident_id + ".yaml")
+        if problems:  # fix the record first: writing would bless what check rejects
+            raise RecordProblems(problems)
         return current.with_claim(new_claim(current, typed, sides))
 
-    updated, path = app.store.update(incident_id, append)
-    render.message(
-        f"added claim {len(updated.claims)} ({updated.claims[-1].side}) to {updated.id} at {app.store.display(path)}"
-    )
+    updated, path, reformatted = app.store.update(incident_id, append)
+    where = app.store.display(path)
+    render.message(f"added claim {len(updated.claims)} ({updated.claims[-1].side}) to {updated.id} at {where}")
+    if reformatted:
+        render.message("note: the file was hand-formatted and has been rewritten in canonical form", stderr=True)
 
 
 def run() -> None:

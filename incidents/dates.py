@@ -166,10 +166,9 @@ def _offset(raw: str | None, text: str) -> str | None:
 
 def parse_offset(text: str) -> str:
     """Read a UTC offset given on its own: '+4', '+04:00', 'UTC+4'."""
-    result = _offset(text.strip(), text)
-    if result is None or not re.match(r"^(?:UTC|GMT)?\s*[+-]\d{1,2}(?::?\d{2})?$|^Z$", text.strip(), re.IGNORECASE):
+    if not re.match(r"^(?:UTC|GMT)?\s*[+-]\d{1,2}(?::?\d{2})?$|^Z$", text.strip(), re.IGNORECASE):
         raise DateError(f"cannot read {text!r} as a UTC offset; write it like +04:00")
-    return result
+    return _offset(text.strip(), text) or "+00:00"
 
 
 def window_bounds(day: date, start: ParsedTime | None, end: ParsedTime | None) -> tuple[str | None, str | None]:

@@ -25,8 +25,13 @@ _FIGURE = re.compile(
 
 def make_id(day: date, places: list[str], title: str) -> str:
     """A readable id: the date, then the first place (or the title's first words)."""
-    words = slug(places[0] if places else title, ascii_fold).split("-")
-    return f"{day.isoformat()}-{'-'.join(w for w in words if w)[:40].strip('-') or 'incident'}"
+    words = [w for w in slug(places[0] if places else title, ascii_fold).split("-") if w]
+    kept: list[str] = []
+    for word in words:  # whole words, at most about 24 characters: ids are typed by hand
+        if kept and len("-".join([*kept, word])) > 24:
+            break
+        kept.append(word[:24])
+    return f"{day.isoformat()}-{'-'.join(kept) or 'incident'}"
 
 
 def read_date(text: str, option: str, reference: date | None = None) -> tuple[date, str]:

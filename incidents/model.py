@@ -193,6 +193,7 @@ class Side:
     name: str
     kind: str  # 'principal' (a party to the dispute) or 'third-party'
     aliases: tuple[str, ...] = ()
+    short: str = ""  # a code for narrow tables (AM, AZ, EUMA)
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,10 @@ class Sides:
     def name(self, side_id: str) -> str:
         side = self.get(side_id)
         return side.name if side else side_id
+
+    def short(self, side_id: str) -> str:
+        side = self.get(side_id)
+        return (side.short or side.id) if side else side_id
 
     @property
     def principal(self) -> tuple[str, ...]:
@@ -241,8 +246,9 @@ def sides_from_data(data: object, path: str) -> tuple[Sides, list[Problem]]:
         name = item.text("name", required=True) or side_id
         kind = item.choice("kind", ("principal", "third-party"), default="third-party")
         aliases = tuple(a.casefold() for a in item.text_list("aliases"))
-        item.no_unknown(("name", "kind", "aliases"))
-        result.append(Side(side_id, name, kind or "third-party", aliases))
+        short = item.text("short") or side_id
+        item.no_unknown(("name", "kind", "aliases", "short"))
+        result.append(Side(side_id, name, kind or "third-party", aliases, short))
     return Sides(tuple(result)), problems
 
 
@@ -255,14 +261,17 @@ _UNSAFE = {
 }
 
 
+_UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_UNSAFE)) + "]")
+
+
 def unsafe_characters(text: str) -> list[str]:
     """Control, escape and bidi-override characters: they can rewrite a terminal or a line's order."""
-    return sorted({f"U+{ord(ch):04X}" for ch in text if ord(ch) in _UNSAFE})
+    return sorted({f"U+{ord(ch):04X}" for ch in _UNSAFE_RE.findall(text)})
 
 
 def strip_unsafe(text: str) -> str:
     """The text with every character `unsafe_characters` names removed."""
-    return "".join(ch for ch in text if ord(ch) not in _UNSAFE)
+    return _UNSAFE_RE.sub("", text)
 
 
 def slug(text: str, fold: Callable[[str], str] | None = None) -> str:
@@ -457,12 +466,13 @@ def incident_from_data(data: object, path: str = "") -> tuple[Incident | None, l
     if merged_into and status != "merged":
         f.problem("merged_into", "only a record with status 'merged' names merged_into")
     claims = _claims(f, path, problems)
+    lists = {name: f.text_list(name) for name in ("places", "region", "tags")}
+    notes = f.text("notes")
     if problems or incident_id is None or title is None or start is None:
         return None, problems
     incident = Incident(
         id=incident_id, title=title, date=start, end_date=end, date_precision=precision,
-        places=f.text_list("places"), region=f.text_list("region"), tags=f.text_list("tags"),
-        status=status, merged_into=merged_into, notes=f.text("notes"), claims=claims,
+        status=status, merged_into=merged_into, notes=notes, claims=claims, **lists,
     )  # fmt: skip
     return incident, problems
 

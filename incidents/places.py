@@ -18,8 +18,10 @@ _DIGRAPHS = (("dzh", "j"), ("dj", "j"))
 
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII with Azerbaijani letters written as the press writes them (for ids)."""
-    text = unicodedata.normalize("NFC", text).translate(_LETTERS)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_LETTERS))
+    # Accents go; other non-ASCII letters (Armenian, Cyrillic) go; dashes and spaces stay breaks.
+    kept = (ch if ord(ch) < 128 else "" if unicodedata.category(ch)[0] in "LM" else " " for ch in text)
+    return "".join(kept).casefold()
 
 
 def fold(text: str) -> str:

@@ -126,38 +126,42 @@ def list_row(incident: Incident) -> dict[str, Any]:
 
 
 def date_span(incident: Incident) -> str:
-    if incident.end_date and incident.end_date != incident.date:
-        return f"{incident.date.isoformat()} → {incident.end_date.isoformat()}"
-    return incident.date.isoformat()
+    """'2023-03-08', or a compact span: '2023-03-08–09', '2022-09-30–10-02', '2021-12-31–2022-01-01'."""
+    start, end = incident.date, incident.end_date
+    if not end or end == start:
+        return start.isoformat()
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.isoformat()}–{end.day:02d}"
+    if start.year == end.year:
+        return f"{start.isoformat()}–{end.month:02d}-{end.day:02d}"
+    return f"{start.isoformat()}–{end.isoformat()}"
 
 
-def incident_table(
-    incidents: Sequence[Incident], total: int, place_names: Callable[[Incident], list[str]] | None = None
-) -> RenderableType:
+def incident_table(incidents: Sequence[Incident], total: int, sides: Sides) -> RenderableType:
+    """One row per incident; the title cell carries the places on a dim second line so that the
+    table keeps its shape in 80 columns. Ids never wrap: people copy them into `show`."""
     if not incidents:
         return Text("No incidents match." if total == 0 else "", style="dim")
+    narrow = console().width < 100  # fold sides and verdict into one cell rather than truncate
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name, options in (
-        ("Date", {"no_wrap": True}),
-        ("ID", {"no_wrap": True}),
-        ("Title", {"ratio": 3}),
-        ("Places", {"ratio": 2}),
-        ("Sides", {}),
-        ("Who started it", {"no_wrap": True}),
-    ):
-        table.add_column(name, **options)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Title / places", ratio=1, min_width=16)
+    if narrow:
+        table.add_column("Sides / started by", no_wrap=True)
+    else:
+        table.add_column("Sides", no_wrap=True)
+        table.add_column("Started by", no_wrap=True)
     for incident in incidents:
         verdict = initiator_verdict(incident)
-        places = place_names(incident) if place_names else list(incident.places)
-        status = "" if incident.status == "active" else f" [{incident.status}]"
-        table.add_row(
-            safe(date_span(incident)),
-            safe(incident.id),
-            safe(incident.title + status),
-            joined(places),
-            joined(incident.claimants),
-            safe(verdict or "—", VERDICT_STYLES.get(verdict, "dim")),
-        )
+        title = safe(incident.title + ("" if incident.status == "active" else f" [{incident.status}]"))
+        if incident.places:
+            title.append("\n")
+            title.append_text(safe(", ".join(incident.places), "dim"))
+        claimants = joined((sides.short(s) for s in incident.claimants), " ")
+        verdict_text = safe(verdict or "—", VERDICT_STYLES.get(verdict, "dim"))
+        cells = [claimants + Text("\n") + verdict_text] if narrow else [claimants, verdict_text]
+        table.add_row(safe(date_span(incident)), safe(incident.id), title, *cells)
     shown = len(incidents)
     footer = f"{shown} of {total} incidents" if shown < total else f"{total} incident{'s' * (total != 1)}"
     if shown < total:
@@ -187,7 +191,7 @@ def incident_detail(
         ("Places", joined(names(list(incident.places)))),
         ("Region", joined(names(list(incident.region)))),
         ("Tags", joined(incident.tags)),
-        ("Notes", safe(incident.notes)),
+        ("Notes", safe((incident.notes or "").strip())),
     ]
     verdict = initiator_verdict(incident)
     if verdict:
@@ -226,7 +230,12 @@ def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[
         ("Violations", str(claim.violations) if claim.violations else None),
         ("Casualties", "\n".join(casualty_lines(claim, sides))),
         ("Statement", claim.statement),
-        ("Source", str(claim.source) + (f"\n{claim.source.url}" if claim.source.url else "")),
+        (
+            "Source",
+            "\n".join(
+                filter(None, [str(claim.source), claim.source.url, claim.source.ref if claim.source.title else None])
+            ),
+        ),
         ("Note", claim.note),
     ]
     for label, value in rows:
@@ -234,7 +243,7 @@ def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[
             grid.add_row(label, safe(value))
     title = Text(f"{heading} · ")
     title.append_text(safe(sides.name(claim.side), "bold"))
-    for extra in (claim.by, claim.reported.isoformat() if claim.reported else "date of statement not given"):
+    for extra in (claim.by, claim.reported.isoformat() if claim.reported else "undated"):
         if extra:
             title.append(" · ")
             title.append_text(safe(extra))

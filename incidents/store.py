@@ -199,8 +199,11 @@ class Store:
                 return candidate, path
         raise DataError(f"could not find a free id for {incident.id}")
 
-    def update(self, incident_id: str, change: Change) -> tuple[Incident, Path]:
-        """Re-read a record under a lock, apply `change`, and replace it atomically."""
+    def update(self, incident_id: str, change: Change) -> tuple[Incident, Path, bool]:
+        """Re-read a record under a lock, apply `change`, and replace it atomically.
+
+        Returns the new incident, its path, and whether the file had been hand-formatted (and so
+        was rewritten whole in canonical form, which a git diff will show)."""
         path = self.path_for(incident_id)
         if not path.is_file():
             raise NotFoundError(f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})")
@@ -208,9 +211,10 @@ class Store:
             current, problems = read_record(path, self.display(path))
             if current is None:
                 raise RecordProblems(problems)
+            reformatted = path.read_text("utf-8") != render_record(current)
             updated = change(current)
             _replace(path, render_record(updated))
-        return updated, path
+        return updated, path, reformatted
 
 
 def render_record(incident: Incident) -> str:

@@ -74,48 +74,64 @@ def _resolve(value: str, plain: bool) -> Any:
     return value  # 0x1F, .inf and the like are rare in records; text is the safe reading
 
 
+_SKIP = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def read_yaml(text: str) -> Any:
     """Parse one YAML document into LineMap / LineList / scalars, or raise YamlSyntaxError."""
     stack: list[list[Any]] = []  # [container, pending key of a mapping or _NO_KEY, its line]
     root: Any = None
     try:
         for event in yaml.parse(text, Loader=_Parser):
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            line = event.start_mark.line + 1
-            if isinstance(event, yaml.DocumentStartEvent):
-                if root is not None or stack:
-                    raise YamlSyntaxError(line, "a record file holds one YAML document, not several")
-                continue
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise YamlSyntaxError(line, "anchors and aliases (& and *) are not allowed in records")
-            if isinstance(event, yaml.NodeEvent) and _explicit_tag(event):
-                raise YamlSyntaxError(line, f"tags such as {event.tag} are not allowed in records")
-            if isinstance(event, yaml.CollectionEndEvent):
-                done, pending, _ = stack.pop()
-                if pending is not _NO_KEY:
-                    raise YamlSyntaxError(line, "a key has no value")
-                root = _attach(stack, done, done.line) if stack else done
-                continue
-            if isinstance(event, yaml.ScalarEvent):
+            kind = type(event)  # one type test per event: this loop is the loader's hot path
+            if kind is yaml.ScalarEvent:
+                line = event.start_mark.line + 1
+                if event.anchor or (event.tag is not None and _explicit_tag(event)):
+                    _refuse(event, line)
                 value = _resolve(event.value, event.implicit[0] and not event.style)
                 root = _attach(stack, value, line) if stack else value
-                continue
-            container: LineMap | LineList = LineMap() if isinstance(event, yaml.MappingStartEvent) else LineList()
-            container.line = line
-            if isinstance(container, LineMap):
-                container.key_lines = {}
-            else:
-                container.item_lines = []
-            if len(stack) >= MAX_DEPTH:
-                raise YamlSyntaxError(line, f"nested more than {MAX_DEPTH} levels deep")
-            stack.append([container, _NO_KEY, line])
+            elif kind in _ENDS:
+                done, pending, _ = stack.pop()
+                if pending is not _NO_KEY:
+                    raise YamlSyntaxError(event.start_mark.line + 1, "a key has no value")
+                root = _attach(stack, done, done.line) if stack else done
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                line = event.start_mark.line + 1
+                if event.anchor or (event.tag is not None and _explicit_tag(event)):
+                    _refuse(event, line)
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlSyntaxError(line, f"nested more than {MAX_DEPTH} levels deep")
+                container: LineMap | LineList
+                if kind is yaml.MappingStartEvent:
+                    container = LineMap()
+                    container.key_lines = {}
+                else:
+                    container = LineList()
+                    container.item_lines = []
+                container.line = line
+                stack.append([container, _NO_KEY, line])
+            elif kind is yaml.DocumentStartEvent:
+                if root is not None or stack:
+                    raise YamlSyntaxError(
+                        event.start_mark.line + 1, "a record file holds one YAML document, not several"
+                    )
+            elif kind is yaml.AliasEvent:
+                _refuse(event, event.start_mark.line + 1)
+            elif kind not in _SKIP:  # pragma: no cover - PyYAML has no other events
+                raise YamlSyntaxError(event.start_mark.line + 1, f"unexpected YAML event {kind.__name__}")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(mark.line + 1 if mark else 0, _yaml_message(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(0, str(exc).splitlines()[0]) from None
     return root
+
+
+def _refuse(event: Any, line: int) -> None:
+    if isinstance(event, yaml.AliasEvent) or event.anchor:
+        raise YamlSyntaxError(line, "anchors and aliases (& and *) are not allowed in records")
+    raise YamlSyntaxError(line, f"tags such as {event.tag} are not allowed in records")
 
 
 _NO_KEY = object()

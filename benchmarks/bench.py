@@ -1,0 +1,102 @@
+"""Time `list`, `list --region X` and `check` on N synthetic records, beside reading the bytes.
+
+Usage: python benchmarks/bench.py [N ...]   (default: 1000 10000)
+
+Prints one line per measurement: the best of three runs, in seconds and per record. The records
+are generated in a temporary directory, each a canonical file of the size of a bundled record
+with two to four claims, so the figures track what the loader and the commands cost, not disk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from incidents.cli import main
+from incidents.model import incident_from_data
+from incidents.store import record_files, render_record
+
+PLACES = ["Sotk", "Kalbajar", "Vardenis", "Basarkechar", "Goris", "Lachin", "Tegh", "Dashkasan", "Yeraskh", "Berd"]
+
+
+def generate(root: Path, n: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    start = date(2021, 1, 1)
+    for i in range(n):
+        day = start + timedelta(days=rng.randrange(1500))
+        place = rng.choice(PLACES)
+        claims = []
+        for side, other in rng.sample(
+            [("armenia", "azerbaijan"), ("azerbaijan", "armenia"), ("eu-mission", None)], rng.randint(2, 3)
+        ):
+            claims.append({
+                "side": side, "by": "Ministry of Defence", "reported": day.isoformat(), "stance": "alleges",
+                "initiator": other, "weapons": rng.sample(["artillery", "mortars", "small arms", "drones"], 2),
+                "places": [place], "casualties": {other or "armenia": {"wounded": rng.randint(0, 4)}},
+                "statement": f"Units opened fire in the direction of {place}; synthetic statement number {i}.",
+                "source": {"title": f"Synthetic headline {i}", "publisher": "Bench agency"},
+            })  # fmt: skip
+        data = {
+            "id": f"{day.isoformat()}-bench-{i}", "title": f"Synthetic incident {i} near {place}", "date": day.isoformat(),
+            "date_precision": "day", "places": [place], "region": ["Gegharkunik"], "tags": ["bench"], "status": "active",
+            "notes": "Generated for benchmarks/bench.py.", "claims": claims,
+        }  # fmt: skip
+        incident, problems = incident_from_data(data, "bench")
+        assert incident is not None, problems
+        path = root / data["id"][:4] / f"{data['id']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_record(incident), encoding="utf-8")
+
+
+def best_of(runs: int, action) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def run_cli(root: Path, *args: str) -> None:
+    result = CliRunner().invoke(main, ["--records", str(root), *args])
+    if result.exit_code not in (0,):
+        raise SystemExit(f"{args}: exit {result.exit_code}: {result.output[-300:]}")
+
+
+def read_bytes(root: Path) -> None:
+    for path in record_files(root):
+        path.read_bytes()
+
+
+def main_bench(sizes: list[int]) -> None:
+    os.environ.setdefault("NO_COLOR", "1")
+    os.environ.setdefault("COLUMNS", "120")
+    import yaml
+
+    print(f"python {sys.version.split()[0]}, libyaml: {yaml.__with_libyaml__}, best of 3")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "records"
+            generate(root, n)
+            total = sum(p.stat().st_size for p in record_files(root))
+            print(f"\nN = {n:,} records ({total / n:,.0f} bytes each on average)")
+            for label, action in [
+                ("read every file's bytes", lambda root=root: read_bytes(root)),
+                ("list (table, first 100 rows)", lambda root=root: run_cli(root, "list")),
+                ("list --format json (all rows)", lambda root=root: run_cli(root, "list", "--format", "json")),
+                ("list --region Sotk", lambda root=root: run_cli(root, "list", "--region", "Sotk")),
+                ("check", lambda root=root: run_cli(root, "check")),
+            ]:
+                seconds = best_of(3, action)
+                print(f"  {label:34} {seconds:8.3f} s   {seconds / n * 1e3:7.3f} ms/record")
+
+
+if __name__ == "__main__":
+    main_bench([int(a) for a in sys.argv[1:]] or [1000, 10000])

@@ -1,0 +1,100 @@
+"""Shared fixtures: a records directory builder and a CLI runner with fixed, colourless output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from incidents.cli import main
+from incidents.model import incident_from_data
+from incidents.store import render_record
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "records"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def incident(**overrides: Any) -> dict[str, Any]:
+    """A valid incident as plain data; tests change only what they are about."""
+    data: dict[str, Any] = {
+        "id": "2023-09-01-sotk",
+        "title": "Exchange of fire near Sotk",
+        "date": "2023-09-01",
+        "date_precision": "day",
+        "places": ["Sotk"],
+        "region": ["Gegharkunik"],
+        "tags": ["artillery"],
+        "status": "active",
+        "claims": [
+            claim(
+                side="azerbaijan",
+                initiator="armenia",
+                weapons=["combat drones"],
+                casualties={"azerbaijan": {"wounded": 2}},
+            ),
+            claim(
+                side="armenia",
+                initiator="azerbaijan",
+                weapons=["artillery"],
+                casualties={"armenia": {"killed": 3, "wounded": 2}},
+            ),
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def claim(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "side": "armenia",
+        "by": "Ministry of Defence",
+        "reported": "2023-09-01",
+        "stance": "alleges",
+        "source": {"title": "A headline", "publisher": "An agency"},
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_records(tmp_path: Path) -> Callable[..., Path]:
+    """Write incidents (plain data, validated) into a fresh records directory; return it."""
+
+    def make(*incidents: dict[str, Any], raw: dict[str, str] | None = None) -> Path:
+        root = tmp_path / "records"
+        root.mkdir(exist_ok=True)
+        for data in incidents:
+            parsed, problems = incident_from_data(data, "fixture")
+            assert not problems, problems
+            path = root / data["id"][:4] / f"{data['id']}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render_record(parsed), encoding="utf-8")
+        for name, text in (raw or {}).items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the CLI as a user would, with NO_COLOR and a fixed width."""
+    monkeypatch.delenv("INCIDENTS_RECORDS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below root with its bytes: to prove a failed command changed nothing."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

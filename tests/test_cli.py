@@ -1,0 +1,321 @@
+import json
+
+import pytest
+
+from incidents.store import Store
+
+from .conftest import claim, incident, snapshot
+
+
+def test_new_user_flow_add_two_contradicting_claims_list_show_check(cli, tmp_path):
+    root = str(tmp_path / "records")
+    result = cli(
+        "--records",
+        root,
+        "add",
+        "--date",
+        "1 Sep 2023",
+        "--title",
+        "Exchange of fire",
+        "--place",
+        "Sotk",
+        "--region",
+        "Gegharkunik",
+    )
+    assert result.exit_code == 0, result.output
+    assert "2023-09-01-sotk" in result.stdout
+    common = [
+        "--reported",
+        "2023-09-01",
+        "--source-title",
+        "Azerbaijan builds up military forces on border: Armenian MoD",
+    ]
+    result = cli(
+        "--records",
+        root,
+        "claim",
+        "2023-09-01-sotk",
+        "--side",
+        "az",
+        "--by",
+        "Ministry of Defence",
+        "--initiator",
+        "armenia",
+        "--weapon",
+        "combat drones",
+        "--wounded",
+        "azerbaijan=2",
+        *common,
+    )
+    assert result.exit_code == 0, result.output
+    result = cli(
+        "--records",
+        root,
+        "claim",
+        "2023-09-01-sotk",
+        "--side",
+        "armenia",
+        "--initiator",
+        "azerbaijan",
+        "--weapon",
+        "artillery",
+        "--killed",
+        "armenia=3",
+        "--wounded",
+        "armenia=2",
+        *common,
+    )
+    assert result.exit_code == 0, result.output
+
+    stored = Store(tmp_path / "records").load().get("2023-09-01-sotk").incident
+    assert [(c.side, c.initiator) for c in stored.claims] == [("azerbaijan", "armenia"), ("armenia", "azerbaijan")]
+    assert [(f.side, f.kind, f.count.low) for f in stored.claims[1].casualties] == [
+        ("armenia", "killed", 3),
+        ("armenia", "wounded", 2),
+    ]
+
+    listing = cli("--records", root, "list", "--region", "Gegharkunik", "--since", "2023-08-01")
+    assert "2023-09-01-sotk" in listing.stdout and "conflict" in listing.stdout
+    assert "No incidents match" in cli("--records", root, "list", "--until", "2023-08-31").stdout
+    shown = cli("--records", root, "show", "2023-09-01-sotk")
+    assert "combat drones" in shown.stdout and "Armenia: 3 killed" in shown.stdout
+    checked = cli("--records", root, "check")
+    assert checked.exit_code == 0 and "OK" in checked.stdout
+
+
+def test_add_resolves_relative_dates_against_reported(cli, tmp_path):
+    result = cli(
+        "--records",
+        str(tmp_path),
+        "add",
+        "--date",
+        "last Sunday",
+        "--reported",
+        "2023-03-09",
+        "--title",
+        "Killing on the road",
+        "--place",
+        "Khalfali",
+    )
+    assert result.exit_code == 0, result.output
+    assert "2023-03-05-khalfali" in result.stdout
+
+
+def test_add_refuses_ambiguous_dates(cli, tmp_path):
+    result = cli("--records", str(tmp_path), "add", "--date", "12.07.2022", "--title", "x")
+    assert result.exit_code == 2
+    assert "ambiguous" in result.stderr
+    assert not list(tmp_path.rglob("*.yaml"))
+
+
+def test_missing_values_fail_plainly_without_a_terminal(cli, tmp_path):
+    result = cli("--records", str(tmp_path), "add", "--title", "No date")
+    assert result.exit_code == 2
+    assert "missing --date" in result.stderr and "not a terminal" in result.stderr
+
+
+def test_missing_values_are_asked_for_on_a_terminal(cli, tmp_path):
+    answers = "12.07.2022\n2022-07-12\nA title\n"  # the ambiguous date is refused, then asked again
+    result = cli("--records", str(tmp_path), "add", "--interactive", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "ambiguous" in result.output
+    assert (tmp_path / "2022" / "2022-07-12-a-title.yaml").is_file()
+
+
+def test_claim_prompts_for_side_and_source(cli, make_records):
+    root = make_records(incident(claims=[]))
+    result = cli(
+        "--records", str(root), "claim", "2023-09-01-sotk", "--interactive", input="armenia\nalleges\nA headline\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert Store(root).load().get("2023-09-01-sotk").incident.claims[0].source.title == "A headline"
+
+
+def test_claim_time_window_and_civilian_figures(cli, make_records):
+    root = make_records(incident(claims=[]))
+    result = cli(
+        "--records", str(root), "claim", "2023-09-01-sotk", "--side", "azerbaijan", "--source-title", "h",
+        "--from", "21:30", "--to", "04:15", "--utc-offset", "+4", "--count", "23", "--killed", "armenia:civilian=1", "--wounded", "armenia=2+",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stored = Store(root).load().get("2023-09-01-sotk").incident.claims[0]
+    assert (stored.window.start, stored.window.end, stored.window.utc_offset) == (
+        "2023-09-01T21:30",
+        "2023-09-02T04:15",
+        "+04:00",
+    )
+    assert stored.violations.low == 23
+    assert {(f.kind, f.civilian, str(f.count)) for f in stored.casualties} == {
+        ("killed", True, "1"),
+        ("wounded", False, "at least 2"),
+    }
+
+
+def test_list_filters_combine(cli, make_records):
+    root = make_records(
+        incident(),
+        incident(
+            id="2022-09-12-dashkasan",
+            date="2022-09-12",
+            places=["Dashkasan"],
+            region=["Dashkasan District"],
+            tags=["mines"],
+            claims=[claim(side="azerbaijan", initiator="armenia")],
+        ),
+    )
+
+    def ids(*args):
+        return [row["id"] for row in json.loads(cli("--records", str(root), "list", "--format", "json", *args).stdout)]
+
+    assert ids() == ["2023-09-01-sotk", "2022-09-12-dashkasan"]  # newest first
+    assert ids("--region", "Dashkasan") == ["2022-09-12-dashkasan"]
+    assert ids("--region", "Daşkəsən") == ["2022-09-12-dashkasan"]
+    assert ids("--side", "armenia") == ["2023-09-01-sotk"]
+    assert ids("--tag", "mines", "--since", "2023-01-01") == []
+    assert ids("--text", "drones") == ["2023-09-01-sotk"]
+    assert ids("--until", "2022-12-31", "--side", "az") == ["2022-09-12-dashkasan"]
+
+
+def test_list_json_and_csv_are_stable_and_plain(cli, make_records):
+    root = make_records(incident())
+    rows = json.loads(cli("--records", str(root), "list", "--format", "json").stdout)
+    assert list(rows[0]) == [
+        "id",
+        "date",
+        "end_date",
+        "date_precision",
+        "title",
+        "places",
+        "region",
+        "tags",
+        "status",
+        "sides",
+        "initiator",
+    ]
+    assert rows[0]["sides"] == ["azerbaijan", "armenia"] and rows[0]["initiator"] == "conflict"
+    csv_text = cli("--records", str(root), "list", "--format", "csv").stdout
+    assert csv_text.splitlines()[0] == "id,date,end_date,date_precision,title,places,region,tags,status,sides,initiator"
+    assert "\x1b" not in csv_text
+
+
+def test_record_text_is_printed_as_data_not_markup_or_escapes(cli, make_records):
+    root = make_records(
+        raw={"2023/2023-01-01-x.yaml": 'id: 2023-01-01-x\ntitle: "[red]boom[/red] \\e[2J"\ndate: 2023-01-01\n'}
+    )
+    listing = cli("--records", str(root), "list")
+    assert "\x1b" not in listing.stdout
+    checked = cli("--records", str(root), "check")
+    assert checked.exit_code == 1 and "U+001B" in checked.stdout and "\x1b" not in checked.stdout
+    root2 = make_records(incident(title="[red]boom[/red] [bold]x"))
+    out = cli("--records", str(root2), "list").stdout + cli("--records", str(root2), "show", "2023-09-01-sotk").stdout
+    assert "[red]boom[/red]" in out and "\x1b" not in out
+
+
+def test_check_reports_every_problem_with_path_and_line(cli, make_records):
+    root = make_records(
+        incident(),
+        raw={
+            "2023/2023-02-02-a.yaml": "id: 2023-02-02-a\ntitle: A\ndate: 2023-02-02\nclaims:\n  - side: armania\n    source: {title: h}\n",
+            "2023/2023-09-01-copy.yaml": "id: 2023-09-01-sotk\ntitle: dup\ndate: 2023-09-01\n",
+        },
+    )
+    result = cli("--records", str(root), "check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert any("2023-02-02-a.yaml:5: claims[0].side: unknown side 'armania'" in line for line in lines)
+    assert any("2023-09-01-copy.yaml:1: id:" in line and "does not match the file name" in line for line in lines)
+    assert sum("is used by 2 records" in line for line in lines) == 2
+
+
+# Every command with bad input: one line on stderr, a documented exit code, no traceback, no file changed.
+BAD_INPUTS = [
+    ("malformed", "2023/2023-01-01-a.yaml", "id: 2023-01-01-a\ntitle: [unclosed\n"),
+    ("wrong-type", "2023/2023-01-01-a.yaml", "id: 2023-01-01-a\ntitle: t\ndate: 2023-01-01\ntags: {a: 1}\n"),
+    (
+        "unknown-side",
+        "2023/2023-01-01-a.yaml",
+        "id: 2023-01-01-a\ntitle: t\ndate: 2023-01-01\nclaims: [{side: mars, source: {title: h}}]\n",
+    ),
+    ("python-tag", "2023/2023-01-01-a.yaml", "id: !!python/object/apply:os.system ['touch /tmp/pwned']\n"),
+    ("alias-bomb", "2023/2023-01-01-a.yaml", "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"),
+    ("huge", "2023/2023-01-01-a.yaml", "title: " + "x" * 300_000 + "\n"),
+    ("nesting", "2023/2023-01-01-a.yaml", "[" * 60_000 + "]" * 60_000),
+    ("duplicate-key", "2023/2023-01-01-a.yaml", "id: 2023-01-01-a\nid: 2023-01-01-b\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "file", "text"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_records_never_give_a_traceback_or_change_a_file(cli, make_records, name, file, text):
+    root = make_records(incident(), raw={file: text})
+    before = snapshot(root)
+    commands = [
+        ["check"],
+        ["list"],
+        ["show", "2023-01-01-a"],
+        ["show", "2023-09-01-sotk"],
+        ["claim", "2023-01-01-a", "--side", "armenia", "--source-title", "h"],
+        ["add", "--date", "2023-01-01", "--title", "fine"],
+    ]
+    for args in commands:
+        result = cli("--records", str(root), *args)
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        if args[0] == "add":
+            continue
+        if args[0] == "check":
+            assert result.exit_code == 1
+            assert "2023-01-01-a.yaml" in result.stdout
+    after = snapshot(root)
+    added = set(after) - set(before)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert all(name.startswith("2023/2023-01-01-fine") for name in added)
+
+
+def test_invalid_utf8_is_reported_with_its_line(cli, make_records):
+    root = make_records(incident())
+    (root / "2023" / "2023-01-01-b.yaml").write_bytes(b"id: 2023-01-01-b\ntitle: \xff\xfe\n")
+    result = cli("--records", str(root), "check")
+    assert result.exit_code == 1
+    assert "2023-01-01-b.yaml:2: not valid UTF-8" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["show", "2020-01-01-none"], 1, "no incident with id"),
+        (["claim", "2023-09-01-sotk", "--side", "mars", "--source-title", "h"], 2, "unknown side 'mars'"),
+        (
+            ["claim", "2023-09-01-sotk", "--side", "armenia", "--source-title", "h", "--killed", "armenia=three"],
+            2,
+            "--killed",
+        ),
+        (["claim", "2023-09-01-sotk", "--side", "armenia"], 2, "missing --source-title"),
+        (["claim", "../../etc/passwd", "--side", "armenia", "--source-title", "h"], 2, "not a usable incident id"),
+        (["list", "--since", "12.07.2022"], 2, "ambiguous"),
+        (["list", "--side", "mars"], 2, "unknown side"),
+        (["add", "--date", "2023-01-01", "--title", "bad \x1b[2J title"], 1, "control characters"),
+    ],
+)
+def test_bad_command_lines_give_one_line_and_exit_code(cli, make_records, args, code, message):
+    root = make_records(incident())
+    before = snapshot(root)
+    result = cli("--records", str(root), *args)
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert snapshot(root) == before
+
+
+def test_missing_records_directory_is_explained(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("list")
+    assert result.exit_code == 2 and "--records" in result.stderr
+    result = cli("--records", str(tmp_path / "nope"), "list")
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+def test_empty_records_directory_is_explained(cli, tmp_path):
+    (tmp_path / "records").mkdir()
+    result = cli("--records", str(tmp_path / "records"), "list")
+    assert result.exit_code == 0 and "add one with" in result.stderr

@@ -1,0 +1,91 @@
+"""Any valid incident written then read back is equal, and written again gives the same bytes."""
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from incidents.model import CASUALTY_KINDS, STANCES, Claim, Count, Figure, Incident, Source, Window, incident_from_data
+from incidents.store import render_record
+from incidents.yamlio import read_yaml
+
+# Text as people write it, in the scripts records use, with the characters YAML treats specially.
+LETTERS = st.characters(
+    whitelist_categories=("Lu", "Ll", "Nd", "Zs", "Po", "Pd", "Ps", "Pe", "Sm"),
+    whitelist_characters="əƏşŞğĞçÇıİöüՍոթքСотк:#&*!|>'\"%@`-?,[]{}",
+)
+text = st.text(LETTERS, min_size=1, max_size=30)
+notes = st.one_of(st.none(), st.text(st.one_of(LETTERS, st.just("\n")), min_size=1, max_size=60))
+days = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
+side = st.sampled_from(["armenia", "azerbaijan", "eu-mission", "russia"])
+count = st.one_of(
+    st.integers(0, 500).map(lambda n: Count(n, n)),
+    st.integers(0, 500).map(lambda n: Count(n, None)),
+    st.tuples(st.integers(0, 50), st.integers(1, 50)).map(lambda t: Count(t[0], t[0] + t[1])),
+)
+figures = st.lists(st.tuples(side, st.sampled_from(CASUALTY_KINDS), st.booleans(), count), max_size=4).map(
+    lambda items: tuple(
+        sorted(
+            {(s, k, c): Figure(s, k, c, n) for s, k, c, n in items}.values(),
+            key=lambda f: (f.side, f.civilian, CASUALTY_KINDS.index(f.kind)),
+        )
+    )
+)
+sources = st.builds(
+    Source,
+    title=text,
+    publisher=st.one_of(st.none(), text),
+    date=st.one_of(st.none(), days),
+    url=st.none(),
+    ref=st.one_of(st.none(), text),
+)
+claims = st.builds(
+    Claim,
+    side=side,
+    source=sources,
+    by=st.one_of(st.none(), text),
+    reported=st.one_of(st.none(), days),
+    stance=st.sampled_from(STANCES),
+    initiator=st.one_of(st.none(), side),
+    target=st.one_of(st.none(), text),
+    weapons=st.lists(text, max_size=3).map(tuple),
+    places=st.lists(text, max_size=3).map(tuple),
+    window=st.one_of(
+        st.just(Window()),
+        st.just(Window("2023-03-08T21:30", "2023-03-09T04:15", "+04:00")),
+        st.just(Window("21:30", None, None)),
+    ),
+    violations=st.one_of(st.none(), count),
+    casualties=figures,
+    statement=notes,
+    note=notes,
+)
+
+
+@st.composite
+def incidents(draw):
+    start = draw(days)
+    end = draw(st.one_of(st.none(), st.integers(0, 10).map(lambda n: start + timedelta(days=n))))
+    slug = draw(st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True))
+    return Incident(
+        id=f"{start.isoformat()}-{slug}",
+        title=draw(text),
+        date=start,
+        end_date=end,
+        date_precision=draw(st.sampled_from(["day", "days", "week", "month"])),
+        places=tuple(draw(st.lists(text, max_size=3))),
+        region=tuple(draw(st.lists(text, max_size=2))),
+        tags=tuple(draw(st.lists(text, max_size=2))),
+        notes=draw(notes),
+        claims=tuple(draw(st.lists(claims, max_size=3))),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(incidents())
+def test_written_then_read_is_equal_and_rewriting_is_byte_stable(incident):
+    text = render_record(incident)
+    again, problems = incident_from_data(read_yaml(text), "prop.yaml")
+    assert problems == []
+    assert again == incident
+    assert render_record(again) == text

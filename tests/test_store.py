@@ -1,0 +1,120 @@
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from incidents.errors import NotFoundError, RecordProblems, UsageError
+from incidents.model import incident_from_data
+from incidents.store import MAX_RECORD_BYTES, Store, find_records_dir, render_record
+
+from .conftest import incident, snapshot
+
+
+def parsed(**overrides):
+    value, problems = incident_from_data(incident(**overrides), "test")
+    assert not problems
+    return value
+
+
+def test_create_writes_the_canonical_record_where_the_id_says(tmp_path):
+    store = Store(tmp_path)
+    created, path = store.create(parsed())
+    assert path == tmp_path / "2023" / "2023-09-01-sotk.yaml"
+    assert path.read_text("utf-8") == render_record(created)
+    assert [r.incident for r in store.load().records] == [created]
+    assert not list(tmp_path.rglob(".incident-*"))  # no temporary file left behind
+
+
+def test_create_never_overwrites_it_takes_the_next_free_id(tmp_path):
+    store = Store(tmp_path)
+    first, _ = store.create(parsed())
+    second, _path = store.create(parsed(title="Another"))
+    assert (first.id, second.id) == ("2023-09-01-sotk", "2023-09-01-sotk-2")
+    assert store.load().get("2023-09-01-sotk").incident.title == "Exchange of fire near Sotk"
+
+
+def _add_one(root: str) -> str:
+    created, _ = Store(Path(root)).create(parsed())
+    return created.id
+
+
+def test_concurrent_adds_get_distinct_files(tmp_path):
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        ids = pool.map(_add_one, [str(tmp_path)] * 8)
+    assert len(set(ids)) == 8
+    assert len(list(tmp_path.rglob("*.yaml"))) == 8
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "2023/../../x", ".hidden", ""])
+def test_ids_that_leave_the_directory_are_refused(tmp_path, bad_id):
+    with pytest.raises(UsageError):
+        Store(tmp_path).path_for(bad_id)
+
+
+def test_update_appends_under_lock_and_keeps_other_bytes(tmp_path):
+    store = Store(tmp_path)
+    created, _path = store.create(parsed(claims=[]))
+    one = parsed().claims[0]
+    updated, _, reformatted = store.update(created.id, lambda i: i.with_claim(one))
+    assert updated.claims == (one,) and not reformatted
+    assert store.load().get(created.id).incident == updated
+
+
+def test_update_refuses_a_broken_record_and_leaves_it_alone(tmp_path):
+    store = Store(tmp_path)
+    created, path = store.create(parsed())
+    path.write_text(path.read_text() + "status: [\n")
+    before = snapshot(tmp_path)
+    with pytest.raises(RecordProblems):
+        store.update(created.id, lambda i: i)
+    assert snapshot(tmp_path) == before
+
+
+def test_update_of_a_missing_id_says_so(tmp_path):
+    with pytest.raises(NotFoundError):
+        Store(tmp_path).update("2020-01-01-none", lambda i: i)
+
+
+def test_loading_collects_problems_from_every_bad_file(make_records):
+    root = make_records(
+        incident(),
+        raw={
+            "2023/bad-yaml.yaml": "id: [\n",
+            "2023/bad-type.yaml": "id: 2023-01-01-x\ntitle: [a]\ndate: 2023-01-01\n",
+            "2023/big.yaml": "# " + "x" * MAX_RECORD_BYTES,
+        },
+    )
+    (root / "2023" / "latin1.yaml").write_bytes("title: Da\xfe".encode("latin-1"))
+    loaded = Store(root).load()
+    assert [r.incident.id for r in loaded.records] == ["2023-09-01-sotk"]
+    by_file = {Path(p.path).name: p for p in loaded.problems}
+    assert set(by_file) == {"bad-yaml.yaml", "bad-type.yaml", "big.yaml", "latin1.yaml"}
+    assert by_file["bad-type.yaml"].line == 2 and by_file["bad-type.yaml"].field == "title"
+    assert "UTF-8" in by_file["latin1.yaml"].message
+
+
+def test_records_directory_lookup(tmp_path, monkeypatch):
+    (tmp_path / "records").mkdir()
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    monkeypatch.delenv("INCIDENTS_RECORDS", raising=False)
+    assert find_records_dir(None, deep) == tmp_path / "records"
+    monkeypatch.setenv("INCIDENTS_RECORDS", str(deep))
+    assert find_records_dir(None, deep) == deep
+    assert find_records_dir("given", deep) == Path("given")
+
+
+def test_no_records_directory_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("INCIDENTS_RECORDS", raising=False)
+    with pytest.raises(UsageError, match="--records"):
+        find_records_dir(None, tmp_path)
+
+
+def test_sides_file_extends_and_can_replace_the_defaults(make_records):
+    root = make_records(raw={"sides.yaml": "sides:\n  georgia: {name: Georgia, kind: principal}\n"})
+    sides, problems = Store(root).sides()
+    assert not problems
+    assert {"armenia", "azerbaijan", "georgia"} <= set(sides.ids)
+    (root / "sides.yaml").write_text("replace_defaults: true\nsides:\n  georgia: {name: Georgia, kind: principal}\n")
+    sides, _ = Store(root).sides()
+    assert sides.ids == ("georgia",)

@@ -1,0 +1,54 @@
+import pytest
+import yaml
+
+from incidents.yamlio import YamlSyntaxError, dump_yaml, read_yaml
+
+
+def test_yaml_11_traps_stay_text():
+    data = read_yaml("time: 21:30\nflag: no\nday: 2023-09-01\nyes: on\ncount: 3\n")
+    assert data == {"time": "21:30", "flag": "no", "day": "2023-09-01", "yes": "on", "count": 3}
+
+
+def test_lines_of_keys_and_items():
+    data = read_yaml("a: 1\nlist:\n  - x\n  - y: 2\n")
+    assert data.key_lines == {"a": 1, "list": 2}
+    assert data["list"].item_lines == [3, 4]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x 1\nb: *x\n", "anchors"),
+        ("a: !!python/object/apply:os.system ['true']\n", "tags"),
+        ("a: 1\na: 2\n", "twice"),
+        ("a: [1\n", "flow"),
+        ("---\na: 1\n---\nb: 2\n", "one YAML document"),
+        ("[" * 60000 + "]" * 60000, "nested"),
+    ],
+)
+def test_refused_documents(text, message):
+    with pytest.raises(YamlSyntaxError, match=message):
+        read_yaml(text)
+
+
+def test_alias_bomb_is_refused_before_it_expands():
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"
+    with pytest.raises(YamlSyntaxError, match="anchors"):
+        read_yaml(bomb)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["21:30", "no", "yes", "on", "2023-09-01", "1e3", "0x1f", "null", "~", "3", "+04:00", "", "- x", "a: b", "#x"],
+)
+def test_writer_quotes_what_any_yaml_reader_would_misread(value):
+    text = dump_yaml({"v": value})
+    assert read_yaml(text) == {"v": value}
+    assert yaml.safe_load(text) == {"v": value}  # a YAML 1.1 reader gets the text too
+
+
+def test_writer_keeps_letters_readable_and_is_stable():
+    data = {"title": "Daşkəsən / Սոթք / Сотк", "notes": "line one\nline two\n"}
+    text = dump_yaml(data)
+    assert "Daşkəsən / Սոթք / Сотк" in text
+    assert dump_yaml(read_yaml(text)) == text
