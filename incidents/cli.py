@@ -14,11 +14,13 @@ import click
 
 from . import render
 from .checks import check, side_problems
-from .entry import ClaimInput, new_claim, new_incident, read_date
+from .compare import compare, comparison_data, overview
+from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
 from .query import Filters, select
 from .store import Loaded, Store, find_records_dir
+from .summary import BREAKDOWNS, summarise, summary_data
 
 EXIT_INTERNAL = 3
 
@@ -315,6 +317,57 @@ def claim(app: App, incident_id: str, interactive: bool | None, **values: Any) -
     render.message(f"added claim {len(updated.claims)} ({updated.claims[-1].side}) to {updated.id} at {where}")
     if reformatted:
         render.message("note: the file was hand-formatted and has been rewritten in canonical form", stderr=True)
+
+
+def _columns(app: App, names: str | None) -> list[str] | None:
+    if not names:
+        return None
+    return [side_id(name.strip(), app.sides(), "--sides") for name in names.split(",") if name.strip()]
+
+
+@main.command()
+@click.argument("incident_id", required=False)
+@click.option(
+    "--sides",
+    "side_names",
+    metavar="A,B,...",
+    help="Columns to compare (default: Armenia, Azerbaijan and every third party that spoke).",
+)
+@click.option("--all", "every", is_flag=True, help="One column per statement, to show every revision.")
+@filter_options
+@format_option("table", "json")
+@pass_app
+def diff(app: App, incident_id: str | None, side_names: str | None, every: bool, filters: Filters, fmt: str) -> None:
+    """Compare the sides' accounts of an incident; without ID, one row per incident."""
+    sides = app.sides()
+    columns = _columns(app, side_names)
+    if incident_id:
+        incident = app.loaded().get(incident_id).incident
+        comparison = compare(incident, sides, columns, every=every)
+        render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, sides))
+        return
+    chosen = columns or list(sides.principal)
+    rows = [overview(i, sides, chosen) for i in select(app.incidents(), filters)]
+    render.output(fmt, rows, lambda: render.overview_table(rows, chosen, sides))
+
+
+@main.command()
+@filter_options
+@click.option(
+    "--by",
+    "breakdown",
+    type=click.Choice(BREAKDOWNS),
+    default="month",
+    show_default=True,
+    help="How to break the incidents down.",
+)
+@format_option("table", "json")
+@pass_app
+def summary(app: App, filters: Filters, breakdown: str, fmt: str) -> None:
+    """Totals, a timeline, who blames whom, and casualties as each side claims them."""
+    sides = app.sides()
+    result = summarise(select(app.incidents(), filters), sides, breakdown)
+    render.output(fmt, summary_data(result), lambda: render.summary_view(result, sides))
 
 
 def run() -> None:

@@ -1,20 +1,30 @@
 """Comparing the accounts of one incident: who says what, and where they disagree.
 
-A side may speak several times (figures are revised within a day); for each aspect the latest
-statement that says anything about it is that side's current account, and the earlier ones are
-its revisions.
+A side may speak several times (figures are revised within a day). For each aspect, the latest
+statement that says anything about it is that side's current account; its earlier different
+values are kept as revisions. Each aspect gets a verdict:
+- `agree`: every side that states it can be right at once ("at least 2" and "3" can);
+- `conflict`: two sides state it and cannot both be right ("2" and "3"; each blames the other);
+- `one-sided`: only one side states it (Armenia's "3 killed" against Azerbaijan's silence);
+rows that only describe (who spoke, the source) carry no verdict.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from .model import Claim, Incident
+from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, Window
+from .places import fold
 
 AGREE, CONFLICT, ONE_SIDED, UNSTATED = "agree", "conflict", "one-sided", ""
 
+PlaceKey = Callable[[str], str]
+"""A place name -> what it is, so that Zod and Sotk compare equal once the gazetteer knows them."""
 
-def chronological(claims: tuple[Claim, ...]) -> list[Claim]:
+
+def chronological(claims: Iterable[Claim]) -> list[Claim]:
     """Claims oldest first; undated claims keep their place in the file, before dated ones."""
     indexed = list(enumerate(claims))
     return [c for _, c in sorted(indexed, key=lambda ic: (ic[1].reported or date.min, ic[0]))]
@@ -49,3 +59,295 @@ def initiator_verdict(incident: Incident) -> str:
     if len(named) > 1:
         return AGREE
     return ONE_SIDED if named else UNSTATED
+
+
+# --- aspects ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """One row of a comparison: how to read it from a claim and how to judge the values."""
+
+    key: str
+    label: str
+    read: Callable[[Claim], object]  # None when the claim says nothing about it
+    judge: Callable[[list[object]], str] | None  # None: a descriptive row, no verdict
+    show: Callable[[object], str] = str
+
+
+def _text_key(value: object) -> str:
+    return fold(str(value))
+
+
+def _same(values: list[object], key: Callable[[object], object] = _text_key) -> str:
+    return AGREE if len({key(v) for v in values}) == 1 else CONFLICT
+
+
+def _counts(values: list[object]) -> str:
+    counts = [v for v in values if isinstance(v, Count)]
+    return AGREE if all(a.overlaps(b) for a in counts for b in counts) else CONFLICT
+
+
+def _shared(values: list[object]) -> str:
+    """Lists of names agree when they share at least one member (after the key is applied)."""
+    sets = [set(v) for v in values if isinstance(v, frozenset)]
+    return AGREE if all(a & b for a in sets for b in sets) else CONFLICT
+
+
+def _stances(values: list[object]) -> str:
+    stances = {str(v) for v in values}
+    return CONFLICT if "denies" in stances and stances & {"alleges", "confirms"} else AGREE
+
+
+def _utc_span(window: Window) -> tuple[datetime, datetime] | None:
+    if not (window.start and window.end and len(window.start) == len(window.end) == 16):
+        return None
+    offset = window.utc_offset or "+00:00"
+    shift = timedelta(hours=int(offset[:3]), minutes=int(offset[0] + offset[4:]))
+    start, end = (datetime.fromisoformat(t) - shift for t in (window.start, window.end))
+    return start, end
+
+
+def _windows(values: list[object]) -> str:
+    spans = [_utc_span(v) for v in values if isinstance(v, Window)]
+    if None in spans:  # not comparable in time: judge by what was written
+        return _same(values, str)
+    known = [s for s in spans if s]
+    return AGREE if all(a[0] <= b[1] and b[0] <= a[1] for a in known for b in known) else CONFLICT
+
+
+def _place_keys(place_key: PlaceKey) -> Callable[[Claim], object]:
+    def read(claim: Claim) -> object:
+        return frozenset(place_key(p) for p in claim.places) if claim.places else None
+
+    return read
+
+
+def _figure(side: str, civilian: bool, kind: str) -> Callable[[Claim], object]:
+    def read(claim: Claim) -> object:
+        for figure in claim.casualties:
+            if figure.key == (side, civilian, kind):
+                return figure.count
+        return None
+
+    return read
+
+
+def aspects(incident: Incident, sides: Sides, place_key: PlaceKey = fold) -> list[Aspect]:
+    """The rows for one incident: fixed aspects, then one row per casualty figure anyone gives."""
+    rows = [
+        Aspect("window", "Time window", lambda c: c.window or None, _windows),
+        Aspect("places", "Places", _place_keys(place_key), _shared),
+        Aspect("initiator", "Started by", lambda c: c.initiator, _same),
+        Aspect("target", "Target", lambda c: c.target, _same),
+        Aspect("weapons", "Weapons", lambda c: frozenset(fold(w) for w in c.weapons) or None, _shared),
+    ]
+    figures = sorted(
+        {f.key for c in incident.claims for f in c.casualties},
+        key=lambda k: (k[0], k[1], CASUALTY_KINDS.index(k[2])),
+    )
+    for side, civilian, kind in figures:
+        who = sides.name(side) + (" civilians" if civilian else "")
+        rows.append(
+            Aspect(
+                f"casualties.{side}.{'civilians.' if civilian else ''}{kind}",
+                f"{who} {kind}",
+                _figure(side, civilian, kind),
+                _counts,
+            )
+        )
+    rows += [
+        Aspect("violations", "Violations counted", lambda c: c.violations, _counts),
+        Aspect("stance", "Stance", lambda c: c.stance, _stances),
+        Aspect("by", "Who spoke", lambda c: c.by, None),
+        Aspect("reported", "Statement date", lambda c: c.reported.isoformat() if c.reported else None, None),
+        Aspect("source", "Source", lambda c: str(c.source), None),
+    ]
+    return rows
+
+
+# --- the comparison -------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """What one side says about one aspect: the latest value, its statement, earlier values."""
+
+    text: str | None
+    revisions: list[tuple[str, str]] = field(default_factory=list)  # (date or '', earlier value)
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    cells: dict[str, Cell]
+    verdict: str | None  # agree, conflict, one-sided; None for a descriptive row
+
+
+@dataclass
+class Comparison:
+    incident: Incident
+    sides: list[str]
+    rows: list[Row]
+    reading: str
+
+
+def _display(aspect: Aspect, claim: Claim, value: object) -> str:
+    if aspect.key == "places":
+        return ", ".join(claim.places)
+    if aspect.key == "weapons":
+        return ", ".join(claim.weapons)
+    return aspect.show(value)
+
+
+def compare(
+    incident: Incident,
+    sides: Sides,
+    columns: list[str] | None = None,
+    place_key: PlaceKey = fold,
+    every: bool = False,
+) -> Comparison:
+    """Compare the claimants' accounts of one incident, aspect by aspect.
+
+    Verdicts always weigh each side's latest account. With `every`, the columns are the single
+    statements (`armenia#1`, `armenia#2`, …) instead of the sides, to show every revision.
+    """
+    statements = by_side(incident)
+    chosen = columns or default_columns(incident, sides)
+    shown = (
+        [(f"{side}#{n}", [claim]) for side in chosen for n, claim in enumerate(statements.get(side, []), 1)]
+        if every
+        else [(side, statements.get(side, [])) for side in chosen]
+    )
+    rows = []
+    for aspect in aspects(incident, sides, place_key):
+        latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
+        cells = {column: _cell(aspect, claims) for column, claims in shown}
+        if not latest:
+            continue
+        verdict = None if aspect.judge is None else ONE_SIDED if len(latest) == 1 else aspect.judge(latest)
+        rows.append(Row(aspect.key, aspect.label, cells, verdict))
+    return Comparison(incident, [column for column, _ in shown], rows, reading(incident, sides))
+
+
+def _latest(aspect: Aspect, claims: list[Claim]) -> object:
+    values = [v for c in claims if (v := aspect.read(c)) is not None]
+    return values[-1] if values else None
+
+
+def _cell(aspect: Aspect, claims: list[Claim]) -> Cell:
+    stated = [(c, v) for c in claims if (v := aspect.read(c)) is not None]
+    if not stated:
+        return Cell(None)
+    claim, value = stated[-1]
+    cell = Cell(_display(aspect, claim, value))
+    for earlier, old in stated[:-1]:
+        text = _display(aspect, earlier, old)
+        if text != cell.text:
+            cell.revisions.append((earlier.reported.isoformat() if earlier.reported else "", text))
+    return cell
+
+
+def default_columns(incident: Incident, sides: Sides) -> list[str]:
+    """The principal sides always, then every other side that spoke, in the order they spoke."""
+    return list(dict.fromkeys([*sides.principal, *incident.claimants]))
+
+
+def reading(incident: Incident, sides: Sides) -> str:
+    """One line on the whole incident: mirror accusations, uncontested, denial, third parties."""
+    statements = by_side(incident)
+    if not statements:
+        return "no accounts recorded"
+    principal = [s for s in sides.principal if s in statements]
+    blame = {side: blamed(claims) for side, claims in statements.items()}
+    parts = []
+    if len(statements) == 1:
+        (only,) = statements
+        parts.append(
+            f"uncontested: only {sides.name(only)} has spoken"
+            + (f", blaming {sides.name(blame[only])}" if blame[only] else "")
+        )
+    elif len(principal) >= 2:
+        a, b = principal[:2]
+        if blame.get(a) == b and blame.get(b) == a:
+            parts.append("mirror accusations: each side blames the other")
+        elif blame.get(a) and blame.get(a) == blame.get(b):
+            parts.append(f"both principal sides say {sides.name(blame[a])} started it")
+    elif principal:
+        parts.append(f"only {sides.name(principal[0])} of the principal sides has spoken")
+    for side, claims in statements.items():
+        if claims[-1].stance == "denies":
+            accusers = [sides.name(s) for s, who in blame.items() if who == side and s != side]
+            parts.append(f"{sides.name(side)} denies" + (f" {', '.join(accusers)}'s account" if accusers else ""))
+    for side in statements:
+        if side in sides.principal:
+            continue
+        name, who = sides.name(side), blame.get(side)
+        if who is None:
+            if len(statements) > 1:
+                parts.append(f"{name} spoke without naming who started it")
+            continue
+        agreeing = [sides.name(s) for s in principal if blame.get(s) == who]
+        disagreeing = [sides.name(s) for s in principal if blame.get(s) and blame.get(s) != who]
+        if agreeing:
+            parts.append(f"{name} corroborates {', '.join(agreeing)} (blames {sides.name(who)})")
+        if disagreeing:
+            parts.append(f"{name} contradicts {', '.join(disagreeing)} (blames {sides.name(who)})")
+    return "; ".join(parts) or "accounts do not address who started it"
+
+
+def comparison_data(comparison: Comparison) -> dict[str, object]:
+    """`diff --format json` (docs/output.md): stable keys."""
+    return {
+        "id": comparison.incident.id,
+        "date": comparison.incident.date.isoformat(),
+        "sides": comparison.sides,
+        "reading": comparison.reading,
+        "rows": [
+            {
+                "aspect": row.label,
+                "key": row.key,
+                "values": {side: cell.text for side, cell in row.cells.items()},
+                "verdict": row.verdict,
+                "revisions": {
+                    side: [{"reported": d or None, "value": v} for d, v in cell.revisions]
+                    for side, cell in row.cells.items()
+                    if cell.revisions
+                },
+            }
+            for row in comparison.rows
+        ],
+    }
+
+
+# --- many incidents at once -------------------------------------------------------------------
+
+
+def overview(incident: Incident, sides: Sides, columns: list[str]) -> dict[str, object]:
+    """`diff` without an id: each side's blame and casualty claims, and the two verdicts."""
+    comparison = compare(incident, sides, columns)
+    per_side: dict[str, dict[str, object]] = {}
+    for side in columns:
+        initiator = next((r.cells[side].text for r in comparison.rows if r.key == "initiator"), None)
+        losses = {
+            r.key.removeprefix("casualties."): r.cells[side].text
+            for r in comparison.rows
+            if r.key.startswith("casualties.") and r.cells[side].text
+        }
+        per_side[side] = {"initiator": initiator, "casualties": losses}
+    casualty_verdicts = [r.verdict for r in comparison.rows if r.key.startswith("casualties.")]
+    return {
+        "id": incident.id,
+        "date": incident.date.isoformat(),
+        "sides": per_side,
+        "initiator_verdict": initiator_verdict(incident) or None,
+        "casualties_verdict": _worst(casualty_verdicts),
+    }
+
+
+def _worst(verdicts: list[str | None]) -> str | None:
+    for verdict in (CONFLICT, ONE_SIDED, AGREE):
+        if verdict in verdicts:
+            return verdict
+    return None

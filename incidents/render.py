@@ -22,9 +22,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .compare import initiator_verdict
+from .compare import Cell, Comparison, Row, initiator_verdict
 from .errors import Problem
 from .model import Claim, Incident, Sides, strip_unsafe
+from .summary import Summary
 from .yamlio import dump_yaml
 
 FORMATS = ("table", "json", "csv", "yaml")
@@ -262,3 +263,185 @@ def problems(items: Iterable[Problem]) -> None:
 
 def message(text: str, style: str = "", stderr: bool = False) -> None:
     console(stderr).print(safe(text, style), soft_wrap=True)
+
+
+# --- diff -------------------------------------------------------------------------------------
+
+
+def _column_title(column: str, sides: Sides) -> str:
+    side, _, number = column.partition("#")
+    return sides.name(side) + (f" #{number}" if number else "")
+
+
+def _cell_text(row: Row, cell: Cell, sides: Sides) -> Text:
+    if cell.text is None:
+        return Text("—", style="dim")
+    value = sides.name(cell.text) if row.key == "initiator" else cell.text
+    text = safe(value)
+    for when, earlier in cell.revisions:
+        shown = sides.name(earlier) if row.key == "initiator" else earlier
+        text.append_text(safe(f"\nearlier: {shown}" + (f" ({when})" if when else ""), "dim"))
+    return text
+
+
+def _verdict(verdict: str | None) -> Text:
+    return safe(verdict or "", VERDICT_STYLES.get(verdict or "", "dim"))
+
+
+def comparison_view(comparison: Comparison, sides: Sides) -> RenderableType:
+    """Side by side; stacked (one block per aspect) when the terminal is too narrow for columns."""
+    header = Text()
+    header.append_text(safe(comparison.incident.id, "bold"))
+    header.append_text(safe(f"  {date_span(comparison.incident)}  {comparison.incident.title}"))
+    reading = Text("Reading: ", style="bold")
+    reading.append_text(safe(comparison.reading))
+    columns = comparison.sides
+    if console().width < 24 + 22 * len(columns) + 10:
+        return Group(header, reading, Text(""), *_stacked(comparison, sides))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Aspect", style="bold", no_wrap=True)
+    for column in columns:
+        table.add_column(_column_title(column, sides), ratio=1, overflow="fold")
+    table.add_column("Verdict", no_wrap=True)
+    for row in comparison.rows:
+        table.add_row(safe(row.label), *(_cell_text(row, row.cells[c], sides) for c in columns), _verdict(row.verdict))
+    return Group(header, reading, table)
+
+
+def _stacked(comparison: Comparison, sides: Sides) -> list[RenderableType]:
+    blocks: list[RenderableType] = []
+    for row in comparison.rows:
+        title = safe(row.label, "bold")
+        if row.verdict:
+            title.append(" — ")
+            title.append_text(_verdict(row.verdict))
+        blocks.append(title)
+        for column in comparison.sides:
+            line = Text("  ")
+            line.append_text(safe(_column_title(column, sides) + ": "))
+            line.append_text(_cell_text(row, row.cells[column], sides))
+            blocks.append(line)
+    return blocks
+
+
+def _losses_text(losses: dict[str, str], sides: Sides) -> str:
+    parts = []
+    for key, value in losses.items():
+        side, *rest = key.split(".")
+        who = sides.short(side) + (" civilians" if "civilians" in rest else "")
+        parts.append(f"{who} {value} {rest[-1]}")
+    return ", ".join(parts)
+
+
+def overview_table(rows: list[dict[str, Any]], columns: list[str], sides: Sides) -> RenderableType:
+    """`diff` without an id: one row per incident, each side's blame and casualty claims."""
+    if not rows:
+        return Text("No incidents match.", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("ID", no_wrap=True)
+    for column in columns:
+        table.add_column(f"{sides.name(column)} says", ratio=1)
+    table.add_column("Started by", no_wrap=True)
+    table.add_column("Casualties", no_wrap=True)
+    for row in rows:
+        cells = []
+        for column in columns:
+            said = row["sides"][column]
+            text = []
+            if said["initiator"]:
+                text.append(f"blames {sides.name(said['initiator'])}")
+            if said["casualties"]:
+                text.append(_losses_text(said["casualties"], sides))
+            cells.append(safe("; ".join(text)) if text else Text("—", style="dim"))
+        table.add_row(
+            safe(row["date"]),
+            safe(row["id"]),
+            *cells,
+            _verdict(row["initiator_verdict"]),
+            _verdict(row["casualties_verdict"]),
+        )
+    return table
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def _bars(buckets: list[tuple[str, int]], title: str) -> Table:
+    table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    most = max((n for _, n in buckets), default=0) or 1
+    width = max(10, min(40, console().width - 30))
+    for label, count in buckets:
+        table.add_row(
+            safe(label),
+            str(count),
+            Text("█" * round(count / most * width) if count else "·", style="cyan" if count else "dim"),
+        )
+    return table
+
+
+def summary_view(summary: Summary, sides: Sides) -> RenderableType:
+    parts: list[RenderableType] = []
+    totals = _grid()
+    period = f"{summary.period[0]} to {summary.period[1]}" if summary.period else "no incidents"
+    share = f" ({summary.conflicting / summary.with_both:.0%})" if summary.with_both else ""
+    names = " and ".join(sides.name(s) for s in summary.principal[:2])
+    totals.add_row("Period", period)
+    totals.add_row("Incidents", str(summary.incidents))
+    totals.add_row(f"With accounts from both {names}", str(summary.with_both))
+    totals.add_row("Of those, with conflicting accounts", f"{summary.conflicting}{share}")
+    parts.append(Panel(totals, title="Totals", title_align="left", box=box.ROUNDED))
+    parts.append(
+        _bars(
+            summary.buckets,
+            f"Incidents by {summary.breakdown}"
+            + (" (empty ones shown)" if summary.breakdown in ("month", "week") else ""),
+        )
+    )
+    if summary.breakdown != "region" and summary.regions:
+        parts.append(_bars(summary.regions, "Incidents by region"))
+    if summary.blame:
+        blamed = sorted(
+            {b for counts in summary.blame.values() for b in counts},
+            key=lambda s: sides.ids.index(s) if s in sides.ids else 99,
+        )
+        table = Table(
+            title="Who blames whom (incidents in which each claimant says a side started it)",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column("Claimant")
+        for side in blamed:
+            table.add_column(f"blames {sides.name(side)}", justify="right")
+        for claimant, counts in summary.blame.items():
+            table.add_row(safe(sides.name(claimant)), *(str(counts.get(b, 0)) for b in blamed))
+        parts.append(table)
+    if summary.casualties:
+        claimants = sorted(
+            {c for line in summary.casualties for c in line.by_claimant},
+            key=lambda s: sides.ids.index(s) if s in sides.ids else 99,
+        )
+        table = Table(
+            title="Casualties as each side claims them",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            caption="'at least' figures add up as lower bounds; ranges add up as ranges. A side's own figures are admitted losses; others' are attributed.",
+            caption_justify="left",
+        )
+        table.add_column("Losses of")
+        table.add_column("Kind")
+        for claimant in claimants:
+            table.add_column(f"per {sides.name(claimant)}", justify="right")
+        for line in summary.casualties:
+            who = sides.name(line.side) + (" (civilians)" if line.civilian else "")
+            cells = []
+            for claimant in claimants:
+                count = line.by_claimant.get(claimant)
+                mark = " (admitted)" if claimant == line.side and count else ""
+                cells.append(Text(f"{count}{mark}") if count else Text("—", style="dim"))
+            table.add_row(safe(who), line.kind, *cells)
+        parts.append(table)
+    return Group(*parts)

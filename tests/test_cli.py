@@ -319,3 +319,63 @@ def test_empty_records_directory_is_explained(cli, tmp_path):
     (tmp_path / "records").mkdir()
     result = cli("--records", str(tmp_path / "records"), "list")
     assert result.exit_code == 0 and "add one with" in result.stderr
+
+
+def test_diff_of_the_1_september_2023_incident_shows_the_contradiction(cli):
+    from .conftest import BUNDLED
+
+    out = cli("--records", str(BUNDLED), "diff", "2023-09-01-kalbajar").stdout
+    assert "mirror accusations" in out
+    rows = {line.split("  ")[0]: line for line in out.splitlines()}
+    assert "conflict" in rows["Started by"] and "conflict" in rows["Weapons"]
+    assert "artillery" in rows["Weapons"] and "combat drones" in rows["Weapons"]
+    assert "one-sided" in rows["Armenia killed"] and "one-sided" in rows["Azerbaijan wounded"]
+    data = json.loads(cli("--records", str(BUNDLED), "diff", "2023-09-01-kalbajar", "--format", "json").stdout)
+    assert data["id"] == "2023-09-01-kalbajar" and data["sides"] == ["armenia", "azerbaijan", "eu-mission"]
+    started = next(r for r in data["rows"] if r["key"] == "initiator")
+    assert started == {
+        "aspect": "Started by",
+        "key": "initiator",
+        "values": {"armenia": "azerbaijan", "azerbaijan": "armenia", "eu-mission": None},
+        "verdict": "conflict",
+        "revisions": {},
+    }
+
+
+def test_diff_stacks_on_a_narrow_terminal(cli, monkeypatch):
+    from .conftest import BUNDLED
+
+    monkeypatch.setenv("COLUMNS", "50")
+    out = cli("--records", str(BUNDLED), "diff", "2023-09-01-kalbajar").stdout
+    assert "Started by — conflict" in out
+    assert "  Armenia: Azerbaijan" in out
+    assert max(len(line) for line in out.splitlines()) <= 50
+
+
+def test_diff_without_id_takes_the_list_filters(cli):
+    from .conftest import BUNDLED
+
+    rows = json.loads(cli("--records", str(BUNDLED), "diff", "--since", "2023-01-01", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == ["2023-09-01-kalbajar", "2023-03-08-karabakh", "2023-03-05-khalfali-road"]
+    assert rows[0]["sides"]["armenia"] == {
+        "initiator": "azerbaijan",
+        "casualties": {"armenia.killed": "3", "armenia.wounded": "2"},
+    }
+    assert rows[0]["initiator_verdict"] == "conflict"
+    out = cli("--records", str(BUNDLED), "diff", "--side", "armenia").stdout
+    assert "2023-09-01-kalbajar" in out and "2021-12-08" not in out
+
+
+def test_summary_on_the_bundled_records(cli):
+    from .conftest import BUNDLED
+
+    data = json.loads(cli("--records", str(BUNDLED), "summary", "--format", "json").stdout)
+    assert data["totals"]["incidents"] == 6
+    assert data["totals"]["with_both_principal_accounts"] == 1  # only 1 Sep 2023 has both accounts
+    months = [b["label"] for b in data["breakdown"]["counts"]]
+    assert months[0] == "2021-12" and months[-1] == "2023-09" and len(months) == 22
+    assert data["blame"]["azerbaijan"] == {"armenia": 6}
+    killed = next(c for c in data["casualties"] if c["side"] == "azerbaijan" and c["kind"] == "killed")
+    assert killed["admitted"] == "3+"  # 1 (Asif Aliyev, 2021) + at least 2 (5 March 2023)
+    out = cli("--records", str(BUNDLED), "summary").stdout
+    assert "at least 3 (admitted)" in out and "2022-01" in out

@@ -1,0 +1,148 @@
+"""Verdict logic on hand-made cases: revisions, lower bounds, ranges, silence, third parties."""
+
+import pytest
+
+from incidents.compare import AGREE, CONFLICT, ONE_SIDED, compare, comparison_data, initiator_verdict
+from incidents.model import Sides, incident_from_data
+from incidents.store import Store
+
+from .conftest import BUNDLED, claim, incident
+
+SIDES = Store(BUNDLED).sides()[0]
+
+
+def make(*claims):
+    value, problems = incident_from_data(incident(claims=list(claims)), "t")
+    assert not problems, problems
+    return value
+
+
+def verdicts(value, **kwargs):
+    return {row.key: row.verdict for row in compare(value, SIDES, **kwargs).rows}
+
+
+def test_each_side_blaming_the_other_is_a_conflict_and_a_mirror():
+    value = make(claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="armenia"))
+    assert verdicts(value)["initiator"] == CONFLICT
+    assert compare(value, SIDES).reading.startswith("mirror accusations")
+
+
+def test_silence_on_a_figure_is_one_sided_not_a_conflict():
+    value = make(
+        claim(side="armenia", casualties={"armenia": {"killed": 3}}),
+        claim(side="azerbaijan", casualties={"azerbaijan": {"wounded": 2}}),
+    )
+    result = verdicts(value)
+    assert result["casualties.armenia.killed"] == ONE_SIDED
+    assert result["casualties.azerbaijan.wounded"] == ONE_SIDED
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"), [("2+", 3, AGREE), (2, 3, CONFLICT), ("2-4", 3, AGREE), ("2-4", 5, CONFLICT), (3, 3, AGREE)]
+)
+def test_counts_of_the_same_losses(a, b, expected):
+    value = make(
+        claim(side="armenia", casualties={"armenia": {"killed": a}}),
+        claim(side="azerbaijan", casualties={"armenia": {"killed": b}}),
+    )
+    assert verdicts(value)["casualties.armenia.killed"] == expected
+
+
+def test_civilians_are_a_row_of_their_own():
+    value = make(
+        claim(side="armenia", casualties={"armenia": {"killed": 1, "civilians": {"killed": 2}}}),
+        claim(side="azerbaijan", casualties={"armenia": {"killed": 1}}),
+    )
+    result = verdicts(value)
+    assert result["casualties.armenia.killed"] == AGREE
+    assert result["casualties.armenia.civilians.killed"] == ONE_SIDED
+
+
+def test_the_latest_statement_counts_and_earlier_ones_are_revisions():
+    value = make(
+        claim(side="armenia", reported="2023-09-02", casualties={"armenia": {"killed": 3}}),
+        claim(side="armenia", reported="2023-09-01", casualties={"armenia": {"killed": 2}}),
+        claim(side="azerbaijan", casualties={"armenia": {"killed": 3}}),
+    )
+    comparison = compare(value, SIDES)
+    row = next(r for r in comparison.rows if r.key == "casualties.armenia.killed")
+    assert row.verdict == AGREE  # the revised 3 agrees with Azerbaijan's 3; the first 2 would not
+    assert row.cells["armenia"].text == "3"
+    assert row.cells["armenia"].revisions == [("2023-09-01", "2")]
+    data = comparison_data(comparison)
+    assert data["rows"][[r["key"] for r in data["rows"]].index(row.key)]["revisions"] == {
+        "armenia": [{"reported": "2023-09-01", "value": "2"}]
+    }
+
+
+def test_all_shows_every_statement_as_a_column():
+    value = make(
+        claim(side="armenia", reported="2023-09-01", casualties={"armenia": {"killed": 2}}),
+        claim(side="armenia", reported="2023-09-02", casualties={"armenia": {"killed": 3}}),
+    )
+    comparison = compare(value, SIDES, every=True)
+    assert comparison.sides[:2] == ["armenia#1", "armenia#2"]
+    row = next(r for r in comparison.rows if r.key == "casualties.armenia.killed")
+    assert (row.cells["armenia#1"].text, row.cells["armenia#2"].text) == ("2", "3")
+
+
+def test_an_aspect_no_one_states_has_no_row():
+    assert "weapons" not in verdicts(make(claim(side="armenia"), claim(side="azerbaijan")))
+
+
+def test_different_weapons_conflict_shared_ones_agree():
+    assert (
+        verdicts(make(claim(side="armenia", weapons=["artillery"]), claim(side="azerbaijan", weapons=["drones"])))[
+            "weapons"
+        ]
+        == CONFLICT
+    )
+    assert (
+        verdicts(
+            make(
+                claim(side="armenia", weapons=["Artillery", "drones"]), claim(side="azerbaijan", weapons=["artillery"])
+            )
+        )["weapons"]
+        == AGREE
+    )
+
+
+def test_a_denial_conflicts_with_an_allegation():
+    value = make(claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", stance="denies"))
+    assert verdicts(value)["stance"] == CONFLICT
+    assert initiator_verdict(value) == CONFLICT
+    assert "Azerbaijan denies Armenia's account" in compare(value, SIDES).reading
+
+
+def test_third_party_corroborates_or_contradicts():
+    value = make(
+        claim(side="armenia", initiator="azerbaijan"),
+        claim(side="azerbaijan", initiator="armenia"),
+        claim(side="eu-mission", stance="observed", initiator="azerbaijan"),
+    )
+    text = compare(value, SIDES).reading
+    assert "EU Mission in Armenia corroborates Armenia" in text and "contradicts Azerbaijan" in text
+
+
+def test_one_account_only_is_uncontested():
+    assert compare(make(claim(side="azerbaijan", initiator="armenia")), SIDES).reading.startswith("uncontested")
+
+
+def test_time_windows_compare_in_utc():
+    a = claim(side="armenia", window={"from": "2023-03-08T22:30", "to": "2023-03-09T01:00", "utc_offset": "+04:00"})
+    b = claim(side="azerbaijan", window={"from": "2023-03-08T21:45", "to": "2023-03-08T23:00", "utc_offset": "+03:00"})
+    c = claim(side="azerbaijan", window={"from": "2023-03-09T02:00", "to": "2023-03-09T03:00", "utc_offset": "+04:00"})
+    assert verdicts(make(a, b))["window"] == AGREE
+    assert verdicts(make(a, c))["window"] == CONFLICT
+
+
+def test_chosen_columns():
+    value = make(claim(side="armenia"), claim(side="azerbaijan"), claim(side="russia"))
+    assert compare(value, SIDES).sides == ["armenia", "azerbaijan", "russia"]
+    assert compare(value, SIDES, ["azerbaijan"]).sides == ["azerbaijan"]
+
+
+def test_other_borders_use_their_own_principal_sides():
+    sides = Sides(())
+    value = make(claim(side="armenia"))
+    assert compare(value, sides).sides == ["armenia"]
