@@ -8,17 +8,15 @@ directory knows, merges into incidents that exist. Every problem is a value with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 
 from .errors import Problem
 from .model import Incident, Sides, line_at
+from .places import Gazetteer
 from .store import Loaded, Record
 
-PlaceCheck = Callable[[Record], Iterable[Problem]]
 
-
-def check(loaded: Loaded, sides: Sides, place_check: PlaceCheck | None = None) -> list[Problem]:
-    """Every problem in the directory, in file and line order."""
+def check(loaded: Loaded, sides: Sides, gazetteer: Gazetteer | None = None) -> list[Problem]:
+    """Every problem in the directory, in file and line order; warnings included."""
     problems = list(loaded.problems)
     ids: dict[str, list[Record]] = defaultdict(list)
     for record in loaded.records:
@@ -27,8 +25,8 @@ def check(loaded: Loaded, sides: Sides, place_check: PlaceCheck | None = None) -
         problems += _file_name(record, loaded)
         problems += _sides(record, sides)
         problems += _merge(record, ids)
-        if place_check:
-            problems += place_check(record)
+        if gazetteer:
+            problems += place_problems(record, gazetteer)
     for incident_id, records in ids.items():
         if len(records) > 1:
             others = ", ".join(_where(r) for r in records)
@@ -105,3 +103,41 @@ def _merge(record: Record, ids: dict[str, list[Record]]) -> list[Problem]:
     if target not in ids:
         return [Problem(_where(record), line, "merged_into", f"no incident with id {target!r}")]
     return []
+
+
+def place_names(incident: Incident) -> list[tuple[tuple[object, ...], str]]:
+    """Every place name in a record with the key path to it (for its line)."""
+    found: list[tuple[tuple[object, ...], str]] = []
+    for key in ("places", "region"):
+        found += [((key, n), name) for n, name in enumerate(getattr(incident, key))]
+    for index, claim in enumerate(incident.claims):
+        found += [(("claims", index, "places", n), name) for n, name in enumerate(claim.places)]
+    return found
+
+
+def _field(keys: tuple[object, ...]) -> str:
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else f".{key}"
+    return text.lstrip(".")
+
+
+def place_problems(record: Record, gazetteer: Gazetteer) -> list[Problem]:
+    """Ambiguous names are errors (they must be qualified); unknown or uncertain ones are warnings."""
+    problems = []
+    for keys, name in place_names(record.incident):
+        resolution = gazetteer.resolve(name)
+        line = line_at(record.data, *keys)
+        if resolution.ambiguous:
+            forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
+            problems.append(Problem(_where(record), line, _field(keys), f"{name!r} is ambiguous: write {forms}"))
+        elif not resolution.candidates:
+            close = gazetteer.suggest(name)
+            hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+            message = f"unknown place {name!r}{hint}; add it to places.yaml in the records directory"
+            problems.append(Problem(_where(record), line, _field(keys), message, "warning"))
+        elif resolution.uncertain:
+            place = resolution.candidates[0]
+            message = f"{name!r} is only probably {place.name} (the gazetteer marks this identification uncertain)"
+            problems.append(Problem(_where(record), line, _field(keys), message, "warning"))
+    return problems

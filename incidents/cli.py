@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -16,10 +17,11 @@ from . import render
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
 from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
-from .errors import EXIT_DATA, IncidentsError, RecordProblems, UsageError
+from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
-from .query import Filters, select
-from .store import Loaded, Store, find_records_dir
+from .places import NAMINGS, Gazetteer
+from .query import Filters, PlaceMatcher, gazetteer_matcher, select
+from .store import Loaded, Store, find_records_dir, read_gazetteer
 from .summary import BREAKDOWNS, summarise, summary_data
 
 EXIT_INTERNAL = 3
@@ -58,6 +60,7 @@ class App:
     _store: Store | None = None
     _loaded: Loaded | None = None
     _sides: Sides | None = field(default=None)
+    _gazetteer: Gazetteer | None = field(default=None)
 
     @property
     def store(self) -> Store:
@@ -77,6 +80,41 @@ class App:
                 raise RecordProblems(problems)
             self._sides = sides
         return self._sides
+
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            try:
+                root: Path | None = self.store.root
+            except UsageError:  # no records directory: the built-in gazetteer alone
+                root = None
+            gazetteer, problems = read_gazetteer(root, lambda path: str(path))
+            if problems:
+                raise RecordProblems(problems)
+            self._gazetteer = gazetteer
+        return self._gazetteer
+
+    def settle_place(self, name: str, option: str, can_ask: bool) -> str:
+        """An ambiguous place name is never guessed: asked about on a terminal, refused in a script.
+        An unknown one is accepted with a warning and the closest known names."""
+        gazetteer = self.gazetteer()
+        resolution = gazetteer.resolve(name)
+        if resolution.ambiguous:
+            forms = gazetteer.qualified_forms(resolution)
+            if not can_ask:
+                raise UsageError(f"{option}: {name!r} is ambiguous: write {' or '.join(repr(f) for f in forms)}")
+            click.echo(f"{strip_unsafe(name)!r} can mean:", err=True)
+            for number, form in enumerate(forms, 1):
+                click.echo(f"  {number}) {form}", err=True)
+            chosen = click.prompt("Which one", type=click.IntRange(1, len(forms)), err=True)
+            return forms[chosen - 1]
+        if not resolution.candidates:
+            close = gazetteer.suggest(name)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            render.message(f"warning: {option}: {name!r} is not in the gazetteer{hint}", stderr=True)
+        return name
+
+    def matcher(self) -> PlaceMatcher:
+        return gazetteer_matcher(self.gazetteer())
 
     def incidents(self) -> list[Incident]:
         """Every readable incident; unreadable files are reported once on stderr, not hidden."""
@@ -131,6 +169,9 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             if found is None:
                 raise UsageError(f"--side: unknown side {side!r}; known: {', '.join(sides.ids)}")
             side_id = found.id
+        if region:
+            app = click.get_current_context().find_object(App)
+            region = app.settle_place(region, "--region", _can_ask(None))  # type: ignore[union-attr]
         filters = Filters(
             region, _date_option(since, "--since"), _date_option(until, "--until"), side_id, tag, text, status
         )
@@ -186,49 +227,70 @@ def main(ctx: click.Context, records_dir: str | None) -> None:
     ctx.obj = App(records_dir)
 
 
+def names_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--names", "naming", type=click.Choice(tuple(NAMINGS)),
+        help="Show place names in one naming convention (default: as the record gives them).",
+    )(command)  # fmt: skip
+
+
+def _namer(app: App, naming: str | None) -> Callable[[str], str]:
+    if not naming:
+        return lambda name: name
+    gazetteer = app.gazetteer()
+    return lambda name: gazetteer.display(name, naming)
+
+
 @main.command("list")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Show at most N (table default 100; 0: all).")
+@names_option
 @format_option()
 @pass_app
-def list_command(app: App, filters: Filters, limit: int | None, fmt: str) -> None:
+def list_command(app: App, filters: Filters, limit: int | None, naming: str | None, fmt: str) -> None:
     """List incidents, newest first."""
-    incidents = select(app.incidents(), filters)
+    incidents = select(app.incidents(), filters, app.matcher())
     cap = (100 if fmt == "table" else 0) if limit is None else limit
     shown = incidents[:cap] if cap else incidents
     render.output(
         fmt,
         [render.list_row(i) for i in shown],
-        lambda: render.incident_table(shown, len(incidents), app.sides()),
+        lambda: render.incident_table(shown, len(incidents), app.sides(), _namer(app, naming)),
         render.LIST_COLUMNS,
     )
 
 
 @main.command()
 @click.argument("incident_id")
+@names_option
 @format_option("table", "json", "yaml")
 @pass_app
-def show(app: App, incident_id: str, fmt: str) -> None:
+def show(app: App, incident_id: str, naming: str | None, fmt: str) -> None:
     """Show one incident with every claim in full."""
     incident = app.loaded().get(incident_id).incident
-    render.output(fmt, incident_to_data(incident), lambda: render.incident_detail(incident, app.sides()))
+    namer = _namer(app, naming)
+    render.output(fmt, incident_to_data(incident), lambda: render.incident_detail(incident, app.sides(), namer))
 
 
 @main.command("check")
 @pass_app
 def check_command(app: App) -> None:
-    """Validate every record; exit 1 if any problem (usable as a pre-commit hook)."""
+    """Validate every record; exit 1 if any problem (usable as a pre-commit hook).
+
+    Unknown or uncertainly identified places are warnings: reported, but they do not fail."""
     loaded = app.loaded()
-    problems = check(loaded, app.sides())
-    if problems:
-        render.problems(problems)
-        files = len({p.path for p in problems})
+    problems = check(loaded, app.sides(), app.gazetteer())
+    render.problems(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        files = len({p.path for p in errors})
         render.message(
-            f"{len(problems)} problem{'s' * (len(problems) > 1)} in {files} file{'s' * (files > 1)}", stderr=True
+            f"{len(errors)} problem{'s' * (len(errors) > 1)} in {files} file{'s' * (files > 1)}", stderr=True
         )
         raise click.exceptions.Exit(EXIT_DATA)
-    count = len(loaded.records)
-    render.message(f"OK: {count} record{'s' * (count != 1)} in {app.store.display(loaded.root)}, no problems")
+    count, warned = len(loaded.records), len(problems)
+    warnings = f", {warned} warning{'s' * (warned != 1)}" if warned else ""
+    render.message(f"OK: {count} record{'s' * (count != 1)} in {app.store.display(loaded.root)}, no problems{warnings}")
 
 
 @main.command()
@@ -256,7 +318,8 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
     end = _date_option(end_date, "--end-date")
     incident = new_incident(
         day=start, title=title, end=end, precision=precision or (parsed_precision if parsed_precision != "day" else None),
-        places=list(places), regions=list(regions), tags=list(tags), notes=note,
+        places=[app.settle_place(p, "--place", can_ask) for p in places],
+        regions=[app.settle_place(r, "--region", can_ask) for r in regions], tags=list(tags), notes=note,
     )  # fmt: skip
     created, path = app.store.create(incident)
     render.message(f"added {created.id} at {app.store.display(path)}")
@@ -301,10 +364,9 @@ def claim(app: App, incident_id: str, interactive: bool | None, **values: Any) -
     )
     if not (values["source_title"] or values["source_ref"]):
         values["source_title"] = ask(None, "--source-title (or --source-ref)", "Source headline", can_ask)
+    places = [app.settle_place(p, "--place", can_ask) for p in values.pop("places")]
     figures = {kind: list(values.pop(kind)) for kind in ("killed", "wounded", "captured", "missing")}
-    typed = ClaimInput(
-        figures=figures, weapons=list(values.pop("weapons")), places=list(values.pop("places")), **values
-    )
+    typed = ClaimInput(figures=figures, weapons=list(values.pop("weapons")), places=places, **values)
 
     def append(current: Incident) -> Incident:
         problems = side_problems(current, sides, incident_id + ".yaml")
@@ -343,11 +405,11 @@ def diff(app: App, incident_id: str | None, side_names: str | None, every: bool,
     columns = _columns(app, side_names)
     if incident_id:
         incident = app.loaded().get(incident_id).incident
-        comparison = compare(incident, sides, columns, every=every)
+        comparison = compare(incident, sides, columns, app.gazetteer(), every=every)
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, sides))
         return
     chosen = columns or list(sides.principal)
-    rows = [overview(i, sides, chosen) for i in select(app.incidents(), filters)]
+    rows = [overview(i, sides, chosen, app.gazetteer()) for i in select(app.incidents(), filters, app.matcher())]
     render.output(fmt, rows, lambda: render.overview_table(rows, chosen, sides))
 
 
@@ -365,9 +427,30 @@ def diff(app: App, incident_id: str | None, side_names: str | None, every: bool,
 @pass_app
 def summary(app: App, filters: Filters, breakdown: str, fmt: str) -> None:
     """Totals, a timeline, who blames whom, and casualties as each side claims them."""
-    sides = app.sides()
-    result = summarise(select(app.incidents(), filters), sides, breakdown)
+    sides, gazetteer = app.sides(), app.gazetteer()
+
+    def regions(incident: Incident) -> list[str]:  # one name per place, whichever side's name the record used
+        return [gazetteer.display(name, "english") for name in incident.region]
+
+    result = summarise(select(app.incidents(), filters, app.matcher()), sides, breakdown, regions)
     render.output(fmt, summary_data(result), lambda: render.summary_view(result, sides))
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@format_option("table", "json")
+@pass_app
+def places(app: App, query: str, fmt: str) -> None:
+    """List or search the gazetteer: every name of each place, and what contains it."""
+    gazetteer = app.gazetteer()
+    found = gazetteer.search(query)
+    if not found:
+        close = gazetteer.suggest(query)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise NotFoundError(f"no place called {query!r} in the gazetteer{hint}")
+    render.output(
+        fmt, [render.place_data(p, gazetteer) for p in found], lambda: render.places_view(found, gazetteer, query)
+    )
 
 
 def run() -> None:

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, Window
-from .places import fold
+from .places import Gazetteer, fold
 
 AGREE, CONFLICT, ONE_SIDED, UNSTATED = "agree", "conflict", "one-sided", ""
 
-PlaceKey = Callable[[str], str]
-"""A place name -> what it is, so that Zod and Sotk compare equal once the gazetteer knows them."""
+UNKNOWN = "?"  # prefix of a place key the gazetteer could not resolve: compared as written
 
 
 def chronological(claims: Iterable[Claim]) -> list[Claim]:
@@ -71,7 +70,7 @@ class Aspect:
     key: str
     label: str
     read: Callable[[Claim], object]  # None when the claim says nothing about it
-    judge: Callable[[list[object]], str] | None  # None: a descriptive row, no verdict
+    judge: Callable[[list[object]], str | None] | None  # None: a descriptive row, no verdict
     show: Callable[[object], str] = str
 
 
@@ -116,11 +115,29 @@ def _windows(values: list[object]) -> str:
     return AGREE if all(a[0] <= b[1] and b[0] <= a[1] for a in known for b in known) else CONFLICT
 
 
-def _place_keys(place_key: PlaceKey) -> Callable[[Claim], object]:
-    def read(claim: Claim) -> object:
-        return frozenset(place_key(p) for p in claim.places) if claim.places else None
+def _place_key(gazetteer: Gazetteer | None, name: str) -> str:
+    place = gazetteer.resolve(name).place if gazetteer else None
+    return place.id if place else UNKNOWN + fold(name)
 
-    return read
+
+def _places_judge(gazetteer: Gazetteer | None) -> Callable[[list[object]], str | None]:
+    """Places agree when some place of each side is the same as, or inside, one of the other's
+    (Zod = Sotk; Sotk lies in Vardenis). Disjoint known places conflict; with unknown names and
+    no match, nothing can be said."""
+
+    def related(a: str, b: str) -> bool:
+        if a == b:
+            return True
+        return bool(gazetteer) and UNKNOWN not in (a[0], b[0]) and gazetteer.related(a, b)  # type: ignore[union-attr]
+
+    def judge(values: list[object]) -> str | None:
+        sets = [v for v in values if isinstance(v, frozenset)]
+        if all(any(related(a, b) for a in x for b in y) for x in sets for y in sets):
+            return AGREE
+        known = all(not key.startswith(UNKNOWN) for keys in sets for key in keys)
+        return CONFLICT if known else None
+
+    return judge
 
 
 def _figure(side: str, civilian: bool, kind: str) -> Callable[[Claim], object]:
@@ -133,11 +150,16 @@ def _figure(side: str, civilian: bool, kind: str) -> Callable[[Claim], object]:
     return read
 
 
-def aspects(incident: Incident, sides: Sides, place_key: PlaceKey = fold) -> list[Aspect]:
+def aspects(incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None) -> list[Aspect]:
     """The rows for one incident: fixed aspects, then one row per casualty figure anyone gives."""
     rows = [
         Aspect("window", "Time window", lambda c: c.window or None, _windows),
-        Aspect("places", "Places", _place_keys(place_key), _shared),
+        Aspect(
+            "places",
+            "Places",
+            lambda c: frozenset(_place_key(gazetteer, p) for p in c.places) or None,
+            _places_judge(gazetteer),
+        ),
         Aspect("initiator", "Started by", lambda c: c.initiator, _same),
         Aspect("target", "Target", lambda c: c.target, _same),
         Aspect("weapons", "Weapons", lambda c: frozenset(fold(w) for w in c.weapons) or None, _shared),
@@ -191,6 +213,7 @@ class Comparison:
     sides: list[str]
     rows: list[Row]
     reading: str
+    notes: list[str] = field(default_factory=list)  # e.g. one place under two names
 
 
 def _display(aspect: Aspect, claim: Claim, value: object) -> str:
@@ -205,7 +228,7 @@ def compare(
     incident: Incident,
     sides: Sides,
     columns: list[str] | None = None,
-    place_key: PlaceKey = fold,
+    gazetteer: Gazetteer | None = None,
     every: bool = False,
 ) -> Comparison:
     """Compare the claimants' accounts of one incident, aspect by aspect.
@@ -221,14 +244,34 @@ def compare(
         else [(side, statements.get(side, [])) for side in chosen]
     )
     rows = []
-    for aspect in aspects(incident, sides, place_key):
+    for aspect in aspects(incident, sides, gazetteer):
         latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
         cells = {column: _cell(aspect, claims) for column, claims in shown}
         if not latest:
             continue
         verdict = None if aspect.judge is None else ONE_SIDED if len(latest) == 1 else aspect.judge(latest)
         rows.append(Row(aspect.key, aspect.label, cells, verdict))
-    return Comparison(incident, [column for column, _ in shown], rows, reading(incident, sides))
+    notes = same_place_notes(statements, chosen, sides, gazetteer) if gazetteer else []
+    return Comparison(incident, [column for column, _ in shown], rows, reading(incident, sides), notes)
+
+
+def same_place_notes(
+    statements: dict[str, list[Claim]], columns: list[str], sides: Sides, gazetteer: Gazetteer
+) -> list[str]:
+    """'Zod (Azerbaijan) and Sotk (Armenia) are one place: Sotk' for each place named differently."""
+    spellings: dict[str, dict[str, str]] = {}  # place id -> side -> name as that side wrote it
+    for side in columns:
+        for claim in statements.get(side, []):
+            for name in claim.places:
+                place = gazetteer.resolve(name).place
+                if place:
+                    spellings.setdefault(place.id, {}).setdefault(side, name)
+    notes = []
+    for place_id, by_side_name in spellings.items():
+        if len({fold(n) for n in by_side_name.values()}) > 1:
+            named = " and ".join(f"{name} ({sides.name(side)})" for side, name in by_side_name.items())
+            notes.append(f"{named} are one place: {gazetteer.places[place_id].name}")
+    return notes
 
 
 def _latest(aspect: Aspect, claims: list[Claim]) -> object:
@@ -304,6 +347,7 @@ def comparison_data(comparison: Comparison) -> dict[str, object]:
         "date": comparison.incident.date.isoformat(),
         "sides": comparison.sides,
         "reading": comparison.reading,
+        "notes": comparison.notes,
         "rows": [
             {
                 "aspect": row.label,
@@ -324,9 +368,11 @@ def comparison_data(comparison: Comparison) -> dict[str, object]:
 # --- many incidents at once -------------------------------------------------------------------
 
 
-def overview(incident: Incident, sides: Sides, columns: list[str]) -> dict[str, object]:
+def overview(
+    incident: Incident, sides: Sides, columns: list[str], gazetteer: Gazetteer | None = None
+) -> dict[str, object]:
     """`diff` without an id: each side's blame and casualty claims, and the two verdicts."""
-    comparison = compare(incident, sides, columns)
+    comparison = compare(incident, sides, columns, gazetteer)
     per_side: dict[str, dict[str, object]] = {}
     for side in columns:
         initiator = next((r.cells[side].text for r in comparison.rows if r.key == "initiator"), None)

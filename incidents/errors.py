@@ -23,10 +23,12 @@ class Problem:
     line: int
     field: str
     message: str
+    severity: str = "error"  # or "warning": reported, but does not fail `check`
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 
 class IncidentsError(Exception):

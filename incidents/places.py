@@ -7,12 +7,36 @@ press does. Romanisations of Armenian add apostrophes (Sot'k') and doubled lette
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .errors import Problem
 
 # How the English-language press writes letters that NFKD cannot take apart.
-_LETTERS = str.maketrans({"ə": "a", "Ə": "a", "ı": "i", "İ": "i", "ş": "sh", "Ş": "sh", "ç": "ch", "Ç": "ch",
-                          "ğ": "gh", "Ğ": "gh", "x": "kh", "X": "kh", "ʼ": "", "’": "", "'": "", "‘": ""})  # fmt: skip
+_LETTERS = str.maketrans(
+    {
+        "ə": "a",
+        "Ə": "a",
+        "ı": "i",
+        "İ": "i",
+        "ş": "sh",
+        "Ş": "sh",
+        "ç": "ch",
+        "Ç": "ch",
+        "ğ": "gh",
+        "Ğ": "gh",
+        "x": "kh",
+        "X": "kh",
+        "ʼ": "",
+        "’": "",
+        "'": "",
+        "‘": "",
+    }
+)
 _DIGRAPHS = (("dzh", "j"), ("dj", "j"))
 
 
@@ -26,9 +50,238 @@ def ascii_fold(text: str) -> str:
 
 def fold(text: str) -> str:
     """The key two spellings share when they are one name: case, diacritics, ə/a, apostrophes,
-    spacing and doubled letters do not count (Daşkəsən = Dashkasan, Sot'k' = Sotk)."""
-    key = ascii_fold(text)
+    spacing and doubled letters do not count (Daşkəsən = Dashkasan, Sot'k' = Sotk). Letters of
+    other scripts (Սոթք, Сотк) are kept, so that names in Armenian or Russian match too."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_LETTERS))
+    key = "".join(ch for ch in text if ch.isalnum()).casefold()
     for digraph, single in _DIGRAPHS:
         key = key.replace(digraph, single)
-    key = re.sub(r"[^a-z0-9]+", "", key)
     return re.sub(r"(.)\1+", r"\1", key)
+
+
+# --- the gazetteer ------------------------------------------------------------------------------
+
+NAMINGS = {  # --names: which of a place's names to show, first found wins
+    "armenian": ("hy_latn", "en"),
+    "azerbaijani": ("az", "az_latn", "en"),
+    "english": (),
+}
+LANGUAGES = ("en", "hy", "hy_latn", "az", "az_latn", "ru")
+# Words that say what kind of place a name is; "Kalbajar region" is Kalbajar.
+_GENERIC = re.compile(
+    r"^(?:the\s+)?(?P<core>.+?)(?:\s+(?:district|province|region|rayon|raion|marz|municipality|direction|area|areas"
+    r"|settlement|village|town|city|sector|section))+$",
+    re.IGNORECASE,
+)
+_QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place with every name each side uses for it (see incidents/data/places.yaml)."""
+
+    id: str
+    name: str
+    type: str
+    country: str | None = None
+    within: tuple[str, ...] = ()
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sector_names: tuple[str, ...] = ()
+    uncertain_names: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    coord_source: str | None = None
+    coord_uncertain: bool = False
+    uncertain: str | None = None
+    notes: str | None = None
+
+    def all_names(self) -> list[str]:
+        names = [self.name, *(n for lang in LANGUAGES for n in self.names.get(lang, ())), *self.sector_names]
+        return list(dict.fromkeys(names))
+
+    def name_in(self, naming: str) -> str:
+        for lang in NAMINGS.get(naming, ()):
+            if self.names.get(lang):
+                return self.names[lang][0]
+        return self.name
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a name stands for: one place, several (ambiguous), or none (unknown)."""
+
+    text: str
+    candidates: tuple[Place, ...]
+    uncertain: bool = False  # matched only through a name the reference marks uncertain
+
+    @property
+    def place(self) -> Place | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+class Gazetteer:
+    """Places and their names, with containment; answers "is X the same place as, or in, Y"."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.places: dict[str, Place] = {p.id: p for p in places}
+        self._index: dict[str, list[str]] = {}
+        self._uncertain: dict[str, list[str]] = {}
+        for place in self.places.values():
+            for name in place.all_names():
+                _add(self._index, fold(name), place.id)
+            for name in place.uncertain_names:
+                _add(self._uncertain, fold(name), place.id)
+        self._children: dict[str, set[str]] = {}
+        for place in self.places.values():
+            for parent in place.within:
+                self._children.setdefault(parent, set()).add(place.id)
+        self.resolve = functools.lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
+
+    def _candidates(self, name: str) -> tuple[list[str], bool]:
+        key = fold(name)
+        if key in self._index:
+            return self._index[key], False
+        generic = _GENERIC.match(name.strip())
+        if generic and fold(generic["core"]) in self._index:
+            return self._index[fold(generic["core"])], False
+        if key in self.places or name in self.places:
+            return [key if key in self.places else name], False
+        return self._uncertain.get(key, []), key in self._uncertain
+
+    def _resolve(self, text: str) -> Resolution:
+        ids, uncertain = self._candidates(text)
+        qualified = _QUALIFIED.match(text)
+        if not ids and qualified:
+            ids, uncertain = self._candidates(qualified["name"])
+            ids = self._qualify(ids, qualified["qualifier"])
+        return Resolution(text, tuple(self.places[i] for i in dict.fromkeys(ids)), uncertain)
+
+    def _qualify(self, ids: list[str], qualifier: str) -> list[str]:
+        """Narrow candidates by a qualifier: their type, the place itself, or a place containing it."""
+        by_type = [i for i in ids if fold(self.places[i].type) == fold(qualifier)]
+        if by_type:
+            return by_type
+        named = self._candidates(qualifier)[0]
+        itself = [i for i in ids if i in named]
+        return itself or [i for i in ids if any(q in self.ancestors(i) for q in named)]
+
+    def ancestors(self, place_id: str) -> set[str]:
+        """Every place that contains this one, however indirectly."""
+        found: set[str] = set()
+        todo = list(self.places[place_id].within) if place_id in self.places else []
+        while todo:
+            parent = todo.pop()
+            if parent not in found and parent in self.places:
+                found.add(parent)
+                todo.extend(self.places[parent].within)
+        return found
+
+    def descendants(self, place_id: str) -> set[str]:
+        found: set[str] = set()
+        todo = list(self._children.get(place_id, ()))
+        while todo:
+            child = todo.pop()
+            if child not in found:
+                found.add(child)
+                todo.extend(self._children.get(child, ()))
+        return found
+
+    def related(self, a: str, b: str) -> bool:
+        """One place, or one inside the other."""
+        return a == b or a in self.ancestors(b) or b in self.ancestors(a)
+
+    def qualified_forms(self, resolution: Resolution) -> list[str]:
+        """How to name each candidate of an ambiguous name unambiguously: by what contains it
+        ('Istisu (Kalbajar District)'), else by its type ('Tavush (village)'), else by its id."""
+        base = _QUALIFIED.match(resolution.text)
+        name = base["name"] if base else resolution.text
+        candidates = resolution.candidates
+        ids = {p.id for p in candidates}
+        containers = [p.within[0] if p.within else None for p in candidates]
+        if all(containers) and len(set(containers)) == len(containers) and not ids & set(containers):
+            qualifiers = [self.places[c].name for c in containers if c]
+        elif len({p.type for p in candidates}) == len(candidates):
+            qualifiers = [p.type for p in candidates]
+        else:
+            qualifiers = [p.id for p in candidates]
+        return [f"{name} ({q})" for q in qualifiers]
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Known names closest to an unknown one, for "did you mean"."""
+        keys = difflib.get_close_matches(fold(text), list(self._index), n=limit, cutoff=0.6)
+        names = []
+        for key in keys:
+            place = self.places[self._index[key][0]]
+            names.append(next((n for n in place.all_names() if fold(n) == key), place.name))
+        return names
+
+    def search(self, query: str) -> list[Place]:
+        """Places any of whose names contains the query (folded); all places for an empty query."""
+        key = fold(query)
+        if not key:
+            return list(self.places.values())
+        exact = self.resolve(query).candidates
+        loose = [p for p in self.places.values() if p not in exact and any(key in fold(n) for n in p.all_names())]
+        return [*exact, *loose]
+
+    def display(self, text: str, naming: str) -> str:
+        """A record's place name in one naming convention; unknown or ambiguous names as written."""
+        place = self.resolve(text).place
+        return place.name_in(naming) if place else text
+
+
+def _add(index: dict[str, list[str]], key: str, place_id: str) -> None:
+    if key and place_id not in index.setdefault(key, []):
+        index[key].append(place_id)
+
+
+def places_from_data(data: object, path: str) -> tuple[list[Place], list[Problem]]:
+    """Read a gazetteer file: `places:` a list of entries (docs/places.md)."""
+    problems: list[Problem] = []
+    entries = data.get("places") if isinstance(data, Mapping) else None
+    if not isinstance(entries, list):
+        return [], [Problem(path, getattr(data, "line", 1), "places", "expected a list of places")]
+    places = []
+    for index, entry in enumerate(entries):
+        line = entry.line if hasattr(entry, "line") else 0
+        if (
+            not isinstance(entry, Mapping)
+            or not isinstance(entry.get("id"), str)
+            or not isinstance(entry.get("name"), str)
+        ):
+            problems.append(Problem(path, line, f"places[{index}]", "each place needs an id and a name"))
+            continue
+        names = entry.get("names") or {}
+        if not isinstance(names, Mapping) or not all(
+            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in names.values()
+        ):
+            problems.append(Problem(path, line, f"places[{index}].names", "expected lists of names per language"))
+            continue
+        places.append(
+            Place(
+                id=entry["id"],
+                name=entry["name"],
+                type=str(entry.get("type") or "place"),
+                country=entry.get("country"),
+                within=tuple(entry.get("within") or ()),
+                names={k: tuple(v) for k, v in names.items()},
+                sector_names=tuple(entry.get("sector_names") or ()),
+                uncertain_names=tuple(entry.get("uncertain_names") or ()),
+                lat=entry.get("lat"),
+                lon=entry.get("lon"),
+                coord_source=entry.get("coord_source"),
+                coord_uncertain=bool(entry.get("coord_uncertain")),
+                uncertain=entry.get("uncertain"),
+                notes=entry.get("notes"),
+            )
+        )
+    known = {p.id for p in places}
+    for place in places:
+        for parent in place.within:
+            if parent not in known:
+                problems.append(Problem(path, 0, f"{place.id}.within", f"unknown place id {parent!r}"))
+    return places, problems

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Incident
-from .places import fold
+from .places import Gazetteer, fold
 
 PlaceMatcher = Callable[[str, Iterable[str]], bool]
 """(what the user asked for, names in a record) -> whether any of those names is that place."""
@@ -22,6 +22,29 @@ def words_match(query: str, names: Iterable[str]) -> bool:
     """Plain matching: every word of the query is a word of one name (Kalbajar ~ Kalbajar District)."""
     wanted = {fold(w) for w in query.split()} - {""}
     return bool(wanted) and any(wanted <= {fold(w) for w in name.split()} for name in names)
+
+
+def gazetteer_matcher(gazetteer: Gazetteer) -> PlaceMatcher:
+    """Match by what places are: the query's place, or any place inside it, under any of its names.
+
+    A record name the gazetteer does not know, or cannot tell apart (İstisu), is compared as
+    written, so an ambiguous name is never silently taken for one of its places.
+    """
+
+    def match(query: str, names: Iterable[str]) -> bool:
+        wanted = gazetteer.resolve(query).place
+        if wanted is None:
+            return words_match(query, names)
+        for name in names:
+            place = gazetteer.resolve(name).place
+            if place is None:
+                if words_match(query, [name]):
+                    return True
+            elif place.id == wanted.id or wanted.id in gazetteer.ancestors(place.id):
+                return True
+        return False
+
+    return match
 
 
 @dataclass(frozen=True)

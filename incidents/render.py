@@ -25,6 +25,7 @@ from rich.text import Text
 from .compare import Cell, Comparison, Row, initiator_verdict
 from .errors import Problem
 from .model import Claim, Incident, Sides, strip_unsafe
+from .places import Gazetteer, Place
 from .summary import Summary
 from .yamlio import dump_yaml
 
@@ -138,7 +139,9 @@ def date_span(incident: Incident) -> str:
     return f"{start.isoformat()}–{end.isoformat()}"
 
 
-def incident_table(incidents: Sequence[Incident], total: int, sides: Sides) -> RenderableType:
+def incident_table(
+    incidents: Sequence[Incident], total: int, sides: Sides, namer: Callable[[str], str] = str
+) -> RenderableType:
     """One row per incident; the title cell carries the places on a dim second line so that the
     table keeps its shape in 80 columns. Ids never wrap: people copy them into `show`."""
     if not incidents:
@@ -158,7 +161,7 @@ def incident_table(incidents: Sequence[Incident], total: int, sides: Sides) -> R
         title = safe(incident.title + ("" if incident.status == "active" else f" [{incident.status}]"))
         if incident.places:
             title.append("\n")
-            title.append_text(safe(", ".join(incident.places), "dim"))
+            title.append_text(safe(", ".join(namer(p) for p in incident.places), "dim"))
         claimants = joined((sides.short(s) for s in incident.claimants), " ")
         verdict_text = safe(verdict or "—", VERDICT_STYLES.get(verdict, "dim"))
         cells = [claimants + Text("\n") + verdict_text] if narrow else [claimants, verdict_text]
@@ -180,10 +183,10 @@ def _grid() -> Table:
     return grid
 
 
-def incident_detail(
-    incident: Incident, sides: Sides, place_names: Callable[[list[str]], list[str]] | None = None
-) -> RenderableType:
-    names = place_names or (lambda values: values)
+def incident_detail(incident: Incident, sides: Sides, namer: Callable[[str], str] = str) -> RenderableType:
+    def names(values: list[str]) -> list[str]:
+        return [namer(v) for v in values]
+
     grid = _grid()
     rows: list[tuple[str, Text]] = [
         ("Title", safe(incident.title)),
@@ -296,8 +299,9 @@ def comparison_view(comparison: Comparison, sides: Sides) -> RenderableType:
     reading = Text("Reading: ", style="bold")
     reading.append_text(safe(comparison.reading))
     columns = comparison.sides
+    notes = [safe(f"Note: {note}", "dim") for note in comparison.notes]
     if console().width < 24 + 22 * len(columns) + 10:
-        return Group(header, reading, Text(""), *_stacked(comparison, sides))
+        return Group(header, reading, *notes, Text(""), *_stacked(comparison, sides))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Aspect", style="bold", no_wrap=True)
     for column in columns:
@@ -305,7 +309,7 @@ def comparison_view(comparison: Comparison, sides: Sides) -> RenderableType:
     table.add_column("Verdict", no_wrap=True)
     for row in comparison.rows:
         table.add_row(safe(row.label), *(_cell_text(row, row.cells[c], sides) for c in columns), _verdict(row.verdict))
-    return Group(header, reading, table)
+    return Group(header, reading, table, *notes)
 
 
 def _stacked(comparison: Comparison, sides: Sides) -> list[RenderableType]:
@@ -445,3 +449,97 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
             table.add_row(safe(who), line.kind, *cells)
         parts.append(table)
     return Group(*parts)
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+def place_data(place: Place, gazetteer: Gazetteer) -> dict[str, Any]:
+    """`places --format json` (docs/output.md)."""
+    return {
+        "id": place.id,
+        "name": place.name,
+        "type": place.type,
+        "country": place.country,
+        "within": [gazetteer.places[p].name for p in _chain(place, gazetteer)],
+        "names": {lang: list(names) for lang, names in place.names.items()},
+        "sector_names": list(place.sector_names),
+        "uncertain_names": list(place.uncertain_names),
+        "lat": place.lat,
+        "lon": place.lon,
+        "coord_source": place.coord_source,
+        "coord_uncertain": place.coord_uncertain,
+        "uncertain": place.uncertain,
+        "contains": len(gazetteer.descendants(place.id)),
+    }
+
+
+def _chain(place: Place, gazetteer: Gazetteer) -> list[str]:
+    """The containing places, nearest first, following the first `within` at each step."""
+    chain, current = [], place
+    while current.within and current.within[0] in gazetteer.places and current.within[0] not in chain:
+        chain.append(current.within[0])
+        current = gazetteer.places[current.within[0]]
+    return chain
+
+
+LANGUAGE_LABELS = {
+    "hy": "Armenian", "hy_latn": "Armenian (Latin)", "az": "Azerbaijani", "az_latn": "Azerbaijani (ASCII)",
+    "ru": "Russian", "en": "English press",
+}  # fmt: skip
+
+
+def places_view(found: list[Place], gazetteer: Gazetteer, query: str) -> RenderableType:
+    """Few matches: a panel each with every name; many: one line each."""
+    if len(found) > 4:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for column in ("Place", "Type", "In", "Armenian", "Azerbaijani"):
+            table.add_column(column, ratio=1 if column in ("Armenian", "Azerbaijani") else None)
+        for place in found:
+            armenian = [*place.names.get("hy_latn", ()), *place.names.get("hy", ())]
+            azerbaijani = [*place.names.get("az", ()), *place.sector_names]
+            inside = ", ".join(gazetteer.places[p].name for p in _chain(place, gazetteer)[:1])
+            table.add_row(
+                safe(place.name),
+                safe(place.type),
+                safe(inside),
+                joined(dict.fromkeys(armenian)),
+                joined(dict.fromkeys(azerbaijani)),
+            )
+        return Group(table, Text(f"{len(found)} places" + (f" matching {query!r}" if query else ""), style="dim"))
+    panels: list[RenderableType] = []
+    resolution = gazetteer.resolve(query) if query else None
+    if resolution and resolution.ambiguous:
+        forms = " or ".join(gazetteer.qualified_forms(resolution))
+        panels.append(
+            safe(f"{query!r} is ambiguous: it names {len(resolution.candidates)} places; write {forms}", "bold yellow")
+        )
+    for place in found:
+        grid = _grid()
+        grid.add_row("Type", safe(f"{place.type}" + (f", {place.country}" if place.country else "")))
+        chain = _chain(place, gazetteer)
+        if chain:
+            grid.add_row("In", joined((gazetteer.places[p].name for p in chain), " › "))
+        contains = gazetteer.descendants(place.id)
+        if contains:
+            names = sorted(gazetteer.places[p].name for p in contains)
+            grid.add_row(
+                "Contains", safe(", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else ""))
+            )
+        for lang, label in LANGUAGE_LABELS.items():
+            if place.names.get(lang):
+                grid.add_row(label, joined(place.names[lang]))
+        if place.sector_names:
+            grid.add_row("Azerbaijani MoD sector", joined(place.sector_names))
+        if place.uncertain_names:
+            grid.add_row("Uncertain names", joined(place.uncertain_names))
+        if place.lat is not None and place.lon is not None:
+            coords = f"{place.lat}, {place.lon}" + (" (uncertain)" if place.coord_uncertain else "")
+            grid.add_row("Coordinates", safe(coords + (f" — {place.coord_source}" if place.coord_source else "")))
+        else:
+            grid.add_row("Coordinates", safe("unknown", "dim"))
+        for label, value in (("Uncertain", place.uncertain), ("Notes", place.notes)):
+            if value:
+                grid.add_row(label, safe(value))
+        panels.append(Panel(grid, title=safe(f"{place.name}  ({place.id})"), title_align="left", box=box.ROUNDED))
+    return Group(*panels)

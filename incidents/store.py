@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import Incident, Sides, incident_from_data, incident_to_data, sides_from_data
+from .places import Gazetteer, places_from_data
 from .yamlio import YamlSyntaxError, dump_yaml, read_yaml
 
 try:
@@ -174,6 +175,9 @@ class Store:
         merged.update({s.id: s for s in local.sides})
         return Sides(tuple(merged.values())), problems
 
+    def gazetteer(self) -> tuple[Gazetteer, list[Problem]]:
+        return read_gazetteer(self.root, self.display)
+
     def path_for(self, incident_id: str) -> Path:
         """Where a record lives; refuses an id that would leave the records directory."""
         if (
@@ -215,6 +219,21 @@ class Store:
             updated = change(current)
             _replace(path, render_record(updated))
         return updated, path, reformatted
+
+
+def read_gazetteer(root: Path | None, display: Callable[[Path], str] = str) -> tuple[Gazetteer, list[Problem]]:
+    """The built-in gazetteer, with places added or replaced (by id) by `root`'s places.yaml."""
+    builtin_text = resources.files("incidents").joinpath("data/places.yaml").read_text("utf-8")
+    places, problems = places_from_data(read_yaml(builtin_text), "incidents/data/places.yaml")
+    path = root / PLACES_FILE if root else None
+    if path and path.is_file():
+        data, read_problems = read_data(path, display(path))
+        local, local_problems = places_from_data(data, display(path)) if not read_problems else ([], [])
+        merged = {p.id: p for p in places}
+        merged.update({p.id: p for p in local})
+        places = list(merged.values())
+        problems += read_problems + [p for p in local_problems if "unknown place id" not in p.message]
+    return Gazetteer(places), problems
 
 
 def render_record(incident: Incident) -> str:

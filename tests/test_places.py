@@ -1,0 +1,223 @@
+"""The gazetteer: every name in the reference, hierarchy, transliteration, ambiguity, overrides."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from incidents.places import fold
+from incidents.store import Store, read_gazetteer
+
+from .conftest import REPO, claim, incident
+
+GAZETTEER = read_gazetteer(None)[0]
+REFERENCE = REPO.parent / "shared" / "reference" / "places.md"
+
+
+def ids(name):
+    return {p.id for p in GAZETTEER.resolve(name).candidates}
+
+
+def reference_entries():
+    """The YAML blocks of shared/reference/places.md, as the reference itself gives them."""
+    if not REFERENCE.exists():
+        return []
+    blocks = re.findall(r"```yaml\n(.*?)```", REFERENCE.read_text("utf-8"), re.S)
+    return [entry for block in blocks for entry in yaml.safe_load(block)]
+
+
+def reference_names(entry):
+    names = entry.get("names") or {}
+    found = []
+    for key, value in names.items():
+        if key == "az_mod_subregions":
+            continue
+        for name in value if isinstance(value, list) else []:
+            text = re.sub(r"\s*\(.*?\)\s*$", "", name).strip()
+            if text and "unverified" not in name and "UNCERTAIN" not in name:
+                found += re.split(r"\s*/\s*", text)  # "Кармир Шука/Караньлуг": two old names
+    return found
+
+
+ENTRIES = reference_entries()
+
+
+@pytest.mark.skipif(not ENTRIES, reason="shared/reference/places.md is not beside this checkout")
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
+def test_every_name_in_the_reference_resolves_to_its_place(entry):
+    assert entry["id"] in GAZETTEER.places
+    for name in reference_names(entry):
+        assert entry["id"] in ids(name), (name, ids(name))
+
+
+def test_every_name_in_the_package_data_resolves_to_its_own_place():
+    for place in GAZETTEER.places.values():
+        for name in place.all_names():
+            assert place.id in ids(name), name
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Basarkechar", "Vardenis"), ("Basargeçer", "Basarkechar"), ("Gorus", "Goris"), ("Kalbajar", "Karvachar"),
+        ("Zod", "Sotk"), ("Garakilsa", "Sisian"), ("Karakilise", "Sisian"), ("Daşkəsən", "Dashkasan"),
+        ("Dashkesan", "Dashkasan"), ("Kəlbəcər", "Kelbajar"), ("Xankəndi", "Stepanakert"), ("Lisagor", "Turshsu"),
+        ("Сотк", "Sotk"), ("Սոթք", "Sotk"), ("Sot'k'", "Sotk"), ("Shamshaddin", "Berd"), ("Qafan", "Kapan"),
+        ("Arazdeyen", "Yeraskh"), ("Digh", "Tegh"), ("Kalbajar region", "Kalbajar District"), ("the Lachin District", "Lachin"),
+    ],
+)  # fmt: skip
+def test_both_sides_names_are_one_place(a, b):
+    assert ids(a) == ids(b) and len(ids(a)) == 1
+
+
+@pytest.mark.parametrize("query", ["Gegharkunik", "Vardenis", "Basarkechar", "Zod", "Sotk", "Göyçə"])
+def test_an_incident_recorded_at_sotk_is_found_from_every_level_and_naming(cli, make_records, query):
+    root = make_records(incident(places=["Sotk"], region=[], claims=[]))
+    out = cli("--records", str(root), "list", "--region", query, "--format", "csv").stdout
+    assert "2023-09-01-sotk" in out
+
+
+def test_hierarchy_both_ways():
+    assert "gegharkunik" in GAZETTEER.ancestors("sotk") and "vardenis" in GAZETTEER.ancestors("sotk")
+    assert "sotk" in GAZETTEER.descendants("gegharkunik")
+    assert GAZETTEER.related("sotk", "gegharkunik") and GAZETTEER.related("gegharkunik", "sotk")
+    assert not GAZETTEER.related("sotk", "kut")  # neighbours are not one place
+    assert not GAZETTEER.related("sotk", "kalbajar")
+
+
+def test_a_region_filter_does_not_match_the_province_from_a_village():
+    assert not GAZETTEER.related("sotk", "syunik")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Istisu", {"jermuk", "istisu_kalbajar"}),
+        ("Martuni", {"martuni_gegharkunik", "khojavend"}),
+        ("Tavush", {"tavush", "tavush_village"}),
+    ],
+)
+def test_ambiguous_names_are_never_merged(name, expected):
+    resolution = GAZETTEER.resolve(name)
+    assert resolution.ambiguous and resolution.place is None
+    assert {p.id for p in resolution.candidates} == expected
+    forms = GAZETTEER.qualified_forms(resolution)
+    assert sorted(next(iter(ids(form))) for form in forms) == sorted(expected)  # each form names one place
+
+
+def test_qualified_forms_people_write():
+    assert ids("Istisu (Jermuk)") == {"jermuk"}
+    assert ids("Istisu (Kalbajar)") == {"istisu_kalbajar"}
+    assert ids("Martuni (Khojavend)") == {"khojavend"}
+    assert ids("Tavush (village)") == {"tavush_village"}
+
+
+def test_uncertain_identifications_are_flagged():
+    resolution = GAZETTEER.resolve("Khaipalu")
+    assert resolution.place.id == "khalfali" and resolution.uncertain
+
+
+def test_unknown_places_get_suggestions():
+    assert GAZETTEER.resolve("Vardenys").candidates == ()
+    assert "Vardenis" in GAZETTEER.suggest("Vardenys")
+    assert "Kalbajar" in GAZETTEER.suggest("Kalbajr")
+
+
+def test_coordinates_are_never_invented():
+    for place_id in ("artanish", "khalfali", "istisu_kalbajar", "tavush_village", "nerkin_hand"):
+        place = GAZETTEER.places[place_id]
+        assert place.lat is None and place.lon is None
+
+
+def test_names_in_one_convention():
+    assert GAZETTEER.display("Zod", "armenian") == "Sotk"
+    assert GAZETTEER.display("Sotk", "azerbaijani") == "Zod"
+    assert GAZETTEER.display("Karvachar", "azerbaijani") == "Kəlbəcər rayonu"
+    assert GAZETTEER.display("Basarkechar", "english") == "Vardenis"
+    assert GAZETTEER.display("Istisu", "english") == "Istisu"  # ambiguous: left as written
+
+
+def test_records_directory_can_add_and_override_places(make_records):
+    root = make_records(
+        raw={
+            "places.yaml": "places:\n"
+            "- {id: new_pass, name: New Pass, type: feature, within: [sotk], names: {az_latn: [Yeni Kecid]}}\n"
+            "- {id: sotk, name: Sotk village, type: village, within: [vardenis], names: {en: [Sotk]}}\n"
+        }
+    )
+    gazetteer, problems = Store(root).gazetteer()
+    assert problems == []
+    assert {p.id for p in gazetteer.resolve("Yeni Kecid").candidates} == {"new_pass"}
+    assert "gegharkunik" in gazetteer.ancestors("new_pass")
+    assert gazetteer.places["sotk"].name == "Sotk village"
+    assert gazetteer.resolve("Zod").candidates == ()  # the override replaced the entry and its names
+
+
+def test_check_reports_ambiguous_and_unknown_places(cli, make_records):
+    root = make_records(incident(places=["Istisu", "Nowhereville"], claims=[claim(places=["Khaipalu"])]))
+    result = cli("--records", str(root), "check")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert (
+        "places[0]: 'Istisu' is ambiguous: write 'Istisu (Vayots Dzor Province)' or 'Istisu (Kalbajar District)'" in out
+    )
+    assert "places[1]: warning: unknown place 'Nowhereville'" in out
+    assert "claims[0].places[0]: warning: 'Khaipalu' is only probably Khalfali" in out
+
+
+def test_add_refuses_an_ambiguous_place_in_a_script_and_asks_on_a_terminal(cli, tmp_path):
+    root = str(tmp_path / "records")
+    result = cli("--records", root, "add", "--date", "2023-01-01", "--title", "t", "--place", "Martuni")
+    assert result.exit_code == 2 and "'Martuni (Gegharkunik Province)' or 'Martuni (Karabakh)'" in result.stderr
+    result = cli(
+        "--records",
+        root,
+        "add",
+        "--interactive",
+        "--date",
+        "2023-01-01",
+        "--title",
+        "t",
+        "--place",
+        "Martuni",
+        input="2\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert Store(Path(root)).load().records[0].incident.places == ("Martuni (Karabakh)",)
+
+
+def test_add_warns_about_unknown_places_with_suggestions(cli, tmp_path):
+    result = cli("--records", str(tmp_path), "add", "--date", "2023-01-01", "--title", "t", "--place", "Vardenys")
+    assert result.exit_code == 0
+    assert "'Vardenys' is not in the gazetteer; did you mean 'Vardenis'" in result.stderr
+
+
+def test_places_command_answers_what_the_other_side_calls_it(cli):
+    out = cli("places", "Basarkechar").stdout
+    assert "Vardenis" in out and "Basarkeçər" in out and "Gegharkunik Province" in out
+    assert cli("places", "Nowhereville").exit_code == 1
+    assert len(cli("places", "--format", "json").stdout) > 1000
+
+
+def test_diff_compares_places_by_identity_and_says_so(cli, make_records):
+    root = make_records(
+        incident(claims=[claim(side="armenia", places=["Sotk"]), claim(side="azerbaijan", places=["Zod"])])
+    )
+    out = cli("--records", str(root), "diff", "2023-09-01-sotk").stdout
+    places_row = next(line for line in out.splitlines() if line.startswith("Places"))
+    assert "agree" in places_row
+    assert "Sotk (Armenia) and Zod (Azerbaijan) are one place: Sotk" in out
+
+
+def test_list_and_show_in_one_naming(cli, make_records):
+    root = make_records(incident(places=["Zod"], claims=[claim(places=["Basarkechar"])]))
+    assert "Sotk" in cli("--records", str(root), "list", "--names", "armenian").stdout
+    shown = cli("--records", str(root), "show", "2023-09-01-sotk", "--names", "english").stdout
+    assert "Vardenis" in shown and "Basarkechar" not in shown
+
+
+def test_fold_ignores_what_spellings_vary_in():
+    assert fold("Daşkəsən") == fold("Dashkasan") == fold("DASHKASAN")
+    assert fold("Verin Shorzha") == fold("Verin-Shorzha")
+    assert fold("Sissian") == fold("Sisian")
