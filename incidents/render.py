@@ -413,7 +413,7 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
             key=lambda s: sides.ids.index(s) if s in sides.ids else 99,
         )
         table = Table(
-            title="Who blames whom (incidents in which each claimant says a side started it)",
+            title="Who blames whom (number of incidents)",
             title_justify="left",
             box=box.SIMPLE_HEAD,
         )
