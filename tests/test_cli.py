@@ -331,12 +331,12 @@ def test_diff_of_the_1_september_2023_incident_shows_the_contradiction(cli):
     assert "artillery" in rows["Weapons"] and "combat drones" in rows["Weapons"]
     assert "one-sided" in rows["Armenia killed"] and "one-sided" in rows["Azerbaijan wounded"]
     data = json.loads(cli("--records", str(BUNDLED), "diff", "2023-09-01-kalbajar", "--format", "json").stdout)
-    assert data["id"] == "2023-09-01-kalbajar" and data["sides"] == ["armenia", "azerbaijan", "eu-mission"]
+    assert data["id"] == "2023-09-01-kalbajar" and data["sides"] == ["armenia", "azerbaijan"]
     started = next(r for r in data["rows"] if r["key"] == "initiator")
     assert started == {
         "aspect": "Started by",
         "key": "initiator",
-        "values": {"armenia": "azerbaijan", "azerbaijan": "armenia", "eu-mission": None},
+        "values": {"armenia": "azerbaijan", "azerbaijan": "armenia"},
         "verdict": "conflict",
         "revisions": {},
     }
@@ -356,7 +356,12 @@ def test_diff_without_id_takes_the_list_filters(cli):
     from .conftest import BUNDLED
 
     rows = json.loads(cli("--records", str(BUNDLED), "diff", "--since", "2023-01-01", "--format", "json").stdout)
-    assert [r["id"] for r in rows] == ["2023-09-01-kalbajar", "2023-03-08-karabakh", "2023-03-05-khalfali-road"]
+    assert [r["id"] for r in rows] == [
+        "2023-09-01-kalbajar",
+        "2023-08-28-border-crossfire",
+        "2023-03-08-karabakh",
+        "2023-03-05-khalfali-road",
+    ]
     assert rows[0]["sides"]["armenia"] == {
         "initiator": "azerbaijan",
         "casualties": {"armenia.killed": "3", "armenia.wounded": "2"},
@@ -370,7 +375,7 @@ def test_summary_on_the_bundled_records(cli):
     from .conftest import BUNDLED
 
     data = json.loads(cli("--records", str(BUNDLED), "summary", "--format", "json").stdout)
-    assert data["totals"]["incidents"] == 6
+    assert data["totals"]["incidents"] == 7
     assert data["totals"]["with_both_principal_accounts"] == 1  # only 1 Sep 2023 has both accounts
     months = [b["label"] for b in data["breakdown"]["counts"]]
     assert months[0] == "2021-12" and months[-1] == "2023-09" and len(months) == 22
