@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from .errors import Problem
 from .model import Incident, Sides, line_at
-from .places import Gazetteer
+from .places import Gazetteer, did_you_mean, uncertain_note
 from .store import Loaded, Record
 
 
@@ -132,12 +132,9 @@ def place_problems(record: Record, gazetteer: Gazetteer) -> list[Problem]:
             forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
             problems.append(Problem(_where(record), line, _field(keys), f"{name!r} is ambiguous: write {forms}"))
         elif not resolution.candidates:
-            close = gazetteer.suggest(name)
-            hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+            hint = did_you_mean(gazetteer, name)
             message = f"unknown place {name!r}{hint}; add it to places.yaml in the records directory"
             problems.append(Problem(_where(record), line, _field(keys), message, "warning"))
         elif resolution.uncertain:
-            place = resolution.candidates[0]
-            message = f"{name!r} is only probably {place.name} (the gazetteer marks this identification uncertain)"
-            problems.append(Problem(_where(record), line, _field(keys), message, "warning"))
+            problems.append(Problem(_where(record), line, _field(keys), uncertain_note(resolution), "warning"))
     return problems

@@ -19,7 +19,7 @@ from .compare import compare, comparison_data, overview
 from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
-from .places import NAMINGS, Gazetteer
+from .places import NAMINGS, Gazetteer, did_you_mean, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, select
 from .store import Loaded, Store, find_records_dir, read_gazetteer
 from .summary import BREAKDOWNS, summarise, summary_data
@@ -107,10 +107,12 @@ class App:
                 click.echo(f"  {number}) {form}", err=True)
             chosen = click.prompt("Which one", type=click.IntRange(1, len(forms)), err=True)
             return forms[chosen - 1]
-        if not resolution.candidates:
-            close = gazetteer.suggest(name)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            render.message(f"warning: {option}: {name!r} is not in the gazetteer{hint}", stderr=True)
+        if resolution.uncertain:
+            render.message(f"warning: {option}: {uncertain_note(resolution)}", stderr=True)
+        elif not resolution.candidates:
+            render.message(
+                f"warning: {option}: {name!r} is not in the gazetteer{did_you_mean(gazetteer, name)}", stderr=True
+            )
         return name
 
     def matcher(self) -> PlaceMatcher:
@@ -445,9 +447,7 @@ def places(app: App, query: str, fmt: str) -> None:
     gazetteer = app.gazetteer()
     found = gazetteer.search(query)
     if not found:
-        close = gazetteer.suggest(query)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise NotFoundError(f"no place called {query!r} in the gazetteer{hint}")
+        raise NotFoundError(f"no place called {query!r} in the gazetteer{did_you_mean(gazetteer, query)}")
     render.output(
         fmt, [render.place_data(p, gazetteer) for p in found], lambda: render.places_view(found, gazetteer, query)
     )

@@ -266,6 +266,8 @@ _UNSAFE_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_U
 
 def unsafe_characters(text: str) -> list[str]:
     """Control, escape and bidi-override characters: they can rewrite a terminal or a line's order."""
+    if text.isprintable():  # the usual case, decided in C; a newline or tab still goes the long way
+        return []
     return sorted({f"U+{ord(ch):04X}" for ch in _UNSAFE_RE.findall(text)})
 
 

@@ -59,6 +59,23 @@ def fold(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+# The loose key: what is left when the letters that transliterations of one name disagree on are
+# merged (Basargeçer typed as Basargecer, Dashkasan as Dashkesen, Qubadlı as Gubadly, Lachin as
+# Lachyn, Cermuk as Jermuk). It is only asked when the exact key finds nothing, and a loose key
+# shared by two places resolves to both (ambiguous), so merging letters never merges places.
+_LOOSE = (
+    ("dzh", "j"), ("sh", "s"), ("ch", "j"), ("zh", "j"), ("gh", "g"), ("kh", "x"), ("c", "j"),
+    ("q", "g"), ("e", "a"), ("y", "i"), ("w", "v"),
+)  # fmt: skip
+
+
+def loose(key: str) -> str:
+    """A folded key with transliteration variants merged; see _LOOSE."""
+    for variant, common in _LOOSE:
+        key = key.replace(variant, common)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
 # --- the gazetteer ------------------------------------------------------------------------------
 
 NAMINGS = {  # --names: which of a place's names to show, first found wins
@@ -67,12 +84,22 @@ NAMINGS = {  # --names: which of a place's names to show, first found wins
     "english": (),
 }
 LANGUAGES = ("en", "hy", "hy_latn", "az", "az_latn", "ru")
-# Words that say what kind of place a name is; "Kalbajar region" is Kalbajar.
-_GENERIC = re.compile(
-    r"^(?:the\s+)?(?P<core>.+?)(?:\s+(?:district|province|region|rayon|raion|marz|municipality|direction|area|areas"
-    r"|settlement|village|town|city|sector|section))+$",
-    re.IGNORECASE,
-)
+# Words after a name that say what kind of place it is, in English, Azerbaijani and Russian:
+# "Kalbajar region", "Kəlbəcər rayonu" and "Кельбаджарский район" name Kalbajar. Those that give
+# a type (value) also tell apart places that share a name: "Tavush village" is not the province.
+_KIND_WORDS_RAW: dict[str, str | None] = {
+    **dict.fromkeys(["district", "rayon", "raion", "rayonu", "район"], "district"),
+    **dict.fromkeys(["province", "marz", "vilayəti", "область"], "province"),
+    **dict.fromkeys(["village", "kəndi", "село"], "village"),
+    **dict.fromkeys(["town", "city", "şəhəri", "город"], "town"),
+    **dict.fromkeys(
+        ["region", "municipality", "direction", "area", "areas", "settlement", "settlements", "sector", "section",
+         "istiqaməti", "bölgəsi", "ərazisi", "qəsəbəsi", "направление"],
+        None,
+    ),
+}  # fmt: skip
+_TYPE_GROUPS = {"town": {"town", "city", "capital"}}
+_KIND_WORDS = {fold(word): kind for word, kind in _KIND_WORDS_RAW.items()}
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
 
 
@@ -116,7 +143,9 @@ class Resolution:
 
     @property
     def place(self) -> Place | None:
-        return self.candidates[0] if len(self.candidates) == 1 else None
+        """The one place the name certainly stands for: None if unknown, ambiguous or uncertain
+        (Khaipalu is only probably Khalfali), so that no comparison or filter takes a guess."""
+        return self.candidates[0] if len(self.candidates) == 1 and not self.uncertain else None
 
     @property
     def ambiguous(self) -> bool:
@@ -130,27 +159,48 @@ class Gazetteer:
         self.places: dict[str, Place] = {p.id: p for p in places}
         self._index: dict[str, list[str]] = {}
         self._uncertain: dict[str, list[str]] = {}
+        self._loose: dict[str, list[str]] = {}
+        self._loose_uncertain: dict[str, list[str]] = {}
         for place in self.places.values():
             for name in place.all_names():
                 _add(self._index, fold(name), place.id)
+                _add(self._loose, loose(fold(name)), place.id)
             for name in place.uncertain_names:
                 _add(self._uncertain, fold(name), place.id)
+                _add(self._loose_uncertain, loose(fold(name)), place.id)
         self._children: dict[str, set[str]] = {}
         for place in self.places.values():
             for parent in place.within:
                 self._children.setdefault(parent, set()).add(place.id)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
 
+    def _lookup(self, key: str) -> tuple[list[str], bool]:
+        """Places a folded name stands for, exactly or else loosely, and whether only uncertainly.
+
+        A place that bears the name only uncertainly still counts as a candidate beside those that
+        bear it for sure (Yellija): the name is then ambiguous, never silently one of them."""
+        certain = self._index.get(key) or self._loose.get(loose(key), [])
+        maybe = self._uncertain.get(key) or self._loose_uncertain.get(loose(key), [])
+        if certain:
+            return [*certain, *(i for i in maybe if i not in certain)], False
+        return list(maybe), bool(maybe)
+
     def _candidates(self, name: str) -> tuple[list[str], bool]:
-        key = fold(name)
-        if key in self._index:
-            return self._index[key], False
-        generic = _GENERIC.match(name.strip())
-        if generic and fold(generic["core"]) in self._index:
-            return self._index[fold(generic["core"])], False
-        if key in self.places or name in self.places:
-            return [key if key in self.places else name], False
-        return self._uncertain.get(key, []), key in self._uncertain
+        words = name.split()
+        if words and words[0].casefold() == "the":
+            words = words[1:]
+        kinds: list[str | None] = []
+        while len(words) > 1 and fold(words[-1]) in _KIND_WORDS:
+            kinds.append(_KIND_WORDS[fold(words.pop())])
+        for text in dict.fromkeys([name, " ".join(words)]):
+            ids, uncertain = self._lookup(fold(text))
+            if ids:
+                wanted = {t for kind in kinds if kind for t in _TYPE_GROUPS.get(kind, {kind})}
+                typed = [i for i in ids if self.places[i].type in wanted]
+                return (typed if text != name and typed else ids), uncertain
+        if name in self.places:
+            return [name], False
+        return [], False
 
     def _resolve(self, text: str) -> Resolution:
         ids, uncertain = self._candidates(text)
@@ -232,6 +282,21 @@ class Gazetteer:
         """A record's place name in one naming convention; unknown or ambiguous names as written."""
         place = self.resolve(text).place
         return place.name_in(naming) if place else text
+
+
+def did_you_mean(gazetteer: Gazetteer, name: str) -> str:
+    """'; did you mean 'Vardenis'?' for an unknown name, or nothing when no known name is close."""
+    close = gazetteer.suggest(name)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+def uncertain_note(resolution: Resolution) -> str:
+    """Why a name that matches only through an uncertain identification is not taken as that place."""
+    names = " or ".join(p.name for p in resolution.candidates)
+    return (
+        f"{resolution.text!r} is only probably {names} (the gazetteer marks this identification uncertain);"
+        " it is matched as written"
+    )
 
 
 def _add(index: dict[str, list[str]], key: str, place_id: str) -> None:

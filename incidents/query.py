@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Incident
-from .places import Gazetteer, fold
+from .places import Gazetteer, fold, loose
 
 PlaceMatcher = Callable[[str, Iterable[str]], bool]
 """(what the user asked for, names in a record) -> whether any of those names is that place."""
@@ -71,7 +71,7 @@ def _haystack(incident: Incident) -> str:
     for claim in incident.claims:
         parts += [claim.by or "", claim.target or "", claim.statement or "", claim.note or "", *claim.weapons]
         parts += [claim.source.title or "", claim.source.publisher or ""]
-    return " ".join(fold(word) for part in parts for word in part.split())
+    return " ".join(loose(fold(word)) for part in parts for word in part.split())
 
 
 def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = words_match) -> bool:
@@ -88,7 +88,7 @@ def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = 
         return False
     if filters.text:
         haystack = _haystack(incident)
-        return all(fold(word) in haystack for word in filters.text.split())
+        return all(loose(fold(word)) in haystack for word in filters.text.split())
     return True
 
 

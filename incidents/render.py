@@ -25,7 +25,7 @@ from rich.text import Text
 from .compare import Cell, Comparison, Row, initiator_verdict
 from .errors import Problem
 from .model import Claim, Incident, Sides, strip_unsafe
-from .places import Gazetteer, Place
+from .places import Gazetteer, Place, uncertain_note
 from .summary import Summary
 from .yamlio import dump_yaml
 
@@ -514,6 +514,8 @@ def places_view(found: list[Place], gazetteer: Gazetteer, query: str) -> Rendera
         panels.append(
             safe(f"{query!r} is ambiguous: it names {len(resolution.candidates)} places; write {forms}", "bold yellow")
         )
+    elif resolution and resolution.uncertain:
+        panels.append(safe(uncertain_note(resolution), "bold yellow"))
     for place in found:
         grid = _grid()
         grid.add_row("Type", safe(f"{place.type}" + (f", {place.country}" if place.country else "")))

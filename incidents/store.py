@@ -137,11 +137,12 @@ class Store:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._cwd = Path.cwd()  # asked once: load() shows the path of every file it reads
 
     def display(self, path: Path) -> str:
         """Paths in messages relative to the current directory when below it, as a person would type them."""
         with contextlib.suppress(ValueError):
-            return str(path.relative_to(Path.cwd()))
+            return str(path.relative_to(self._cwd))
         return str(path)
 
     def load(self) -> Loaded:

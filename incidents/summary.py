@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .compare import CONFLICT, by_side, compare
+from .compare import CONFLICT, blamed, by_side, compare
 from .model import CASUALTY_KINDS, Count, Incident, Sides
 
 BREAKDOWNS = ("month", "week", "region", "side")
@@ -117,8 +117,7 @@ def _blame(incidents: list[Incident]) -> dict[str, Counter[str]]:
     table: dict[str, Counter[str]] = {}
     for incident in incidents:
         for side, claims in by_side(incident).items():
-            named = next((c.initiator for c in reversed(claims) if c.initiator), None)
-            if named:
+            if named := blamed(claims):
                 table.setdefault(side, Counter())[named] += 1
     return table
 

@@ -57,9 +57,14 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
+# A plain scalar that starts with none of these is text under the core schema; most values in a
+# record are words, so this one test spares the regular expressions below (the loader's hot path).
+_NON_TEXT_STARTS = frozenset("~nNtTfF0123456789+-.")
+
+
 def _resolve(value: str, plain: bool) -> Any:
     """YAML 1.2 core schema for plain scalars; quoted scalars are always text."""
-    if not plain:
+    if not plain or (value and value[0] not in _NON_TEXT_STARTS):
         return value
     if _NULL.match(value):
         return None

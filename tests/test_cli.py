@@ -173,6 +173,7 @@ def test_list_filters_combine(cli, make_records):
     assert ids("--side", "armenia") == ["2023-09-01-sotk"]
     assert ids("--tag", "mines", "--since", "2023-01-01") == []
     assert ids("--text", "drones") == ["2023-09-01-sotk"]
+    assert ids("--text", "Daşkəsən") == ids("--text", "dashkesen") == ["2022-09-12-dashkasan"]  # spelling-blind
     assert ids("--until", "2022-12-31", "--side", "az") == ["2022-09-12-dashkasan"]
 
 
