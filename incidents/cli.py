@@ -17,11 +17,11 @@ from . import render
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
 from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
-from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
+from .errors import EXIT_DATA, IncidentsError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
 from .places import NAMINGS, Gazetteer, did_you_mean, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, select
-from .store import Loaded, Store, find_records_dir, read_gazetteer
+from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
 from .summary import BREAKDOWNS, summarise, summary_data
 
 EXIT_INTERNAL = 3
@@ -32,7 +32,10 @@ class IncidentsGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if isinstance(ctx.obj, App) and ctx.obj.left_out:
+                ctx.exit(EXIT_DATA)  # the output is complete for what could be read, but not whole
+            return result
         except IncidentsError as exc:
             click.echo(f"incidents: error: {strip_unsafe(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
@@ -61,6 +64,9 @@ class App:
     _loaded: Loaded | None = None
     _sides: Sides | None = field(default=None)
     _gazetteer: Gazetteer | None = field(default=None)
+    _valid: list[Record] | None = None
+    _errors: list[Problem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)  # errors that kept records out of the output
 
     @property
     def store(self) -> Store:
@@ -118,18 +124,48 @@ class App:
     def matcher(self) -> PlaceMatcher:
         return gazetteer_matcher(self.gazetteer())
 
-    def incidents(self) -> list[Incident]:
-        """Every readable incident; unreadable files are reported once on stderr, not hidden."""
-        loaded = self.loaded()
-        if loaded.problems:
-            files = len({p.path for p in loaded.problems})
+    def records(self) -> list[Record]:
+        """The records that pass `check`. The rest are never used silently: each of their problems
+        is printed on stderr and the command exits 1 after its output, so that neither a person
+        nor a script takes a listing or a total with a record missing (or counted twice, when two
+        files share an id) for the whole."""
+        valid, errors = self._checked()
+        if errors and not self.left_out:
+            self.left_out = errors
+            files = len({p.path for p in errors})
+            render.problems(errors, stderr=True)
             render.message(
-                f"warning: {files} record file{'s' * (files > 1)} could not be read and {'are' if files > 1 else 'is'} left out; run `incidents check`",
+                f"incidents: error: {files} record file{'s' * (files > 1)} left out of this output"
+                " for the problems above; fix them (`incidents check` lists them all)",
                 stderr=True,
             )
-        if not loaded.files:
-            render.message(f"{loaded.root} holds no records yet; add one with `incidents add`.", stderr=True)
-        return [r.incident for r in loaded.records]
+        if not self.loaded().files:
+            render.message(f"{self.store.root} holds no records yet; add one with `incidents add`.", stderr=True)
+        return valid
+
+    def _checked(self) -> tuple[list[Record], list[Problem]]:
+        """The records that pass `check`, and the errors that keep the others out."""
+        if self._valid is None:
+            loaded = self.loaded()
+            self._errors = [p for p in check(loaded, self.sides(), self.gazetteer()) if p.severity == "error"]
+            bad = {p.path for p in self._errors}
+            self._valid = [r for r in loaded.records if r.shown not in bad]
+        return self._valid, self._errors
+
+    def incidents(self) -> list[Incident]:
+        return [r.incident for r in self.records()]
+
+    def record(self, incident_id: str) -> Incident:
+        """One valid incident by id; an id whose file has problems is refused with them, not as unknown."""
+        valid, errors = self._checked()
+        for record in valid:
+            if record.incident.id == incident_id:
+                return record.incident
+        files = {r.shown for r in self.loaded().records if r.incident.id == incident_id}
+        problems = [p for p in errors if p.path in files or Path(p.path).stem == incident_id]
+        if problems:
+            raise RecordProblems(problems)
+        raise NotFoundError(f"no incident with id {incident_id!r} in {self.store.display(self.store.root)}")
 
 
 pass_app = click.make_pass_decorator(App)
@@ -269,7 +305,7 @@ def list_command(app: App, filters: Filters, limit: int | None, naming: str | No
 @pass_app
 def show(app: App, incident_id: str, naming: str | None, fmt: str) -> None:
     """Show one incident with every claim in full."""
-    incident = app.loaded().get(incident_id).incident
+    incident = app.record(incident_id)
     namer = _namer(app, naming)
     render.output(fmt, incident_to_data(incident), lambda: render.incident_detail(incident, app.sides(), namer))
 
@@ -406,7 +442,7 @@ def diff(app: App, incident_id: str | None, side_names: str | None, every: bool,
     sides = app.sides()
     columns = _columns(app, side_names)
     if incident_id:
-        incident = app.loaded().get(incident_id).incident
+        incident = app.record(incident_id)
         comparison = compare(incident, sides, columns, app.gazetteer(), every=every)
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, sides))
         return

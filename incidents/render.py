@@ -257,9 +257,9 @@ def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[
 # --- problems and messages --------------------------------------------------------------------
 
 
-def problems(items: Iterable[Problem]) -> None:
+def problems(items: Iterable[Problem], stderr: bool = False) -> None:
     """One line per problem, never wrapped, so editors and hooks can jump to `path:line`."""
-    out = console()
+    out = console(stderr)
     for problem in items:
         out.print(safe(str(problem)), soft_wrap=True)
 

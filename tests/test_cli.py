@@ -385,3 +385,26 @@ def test_summary_on_the_bundled_records(cli):
     assert killed["admitted"] == "3+"  # 1 (Asif Aliyev, 2021) + at least 2 (5 March 2023)
     out = cli("--records", str(BUNDLED), "summary").stdout
     assert "at least 3 (admitted)" in out and "2022-01" in out
+
+
+def test_records_that_fail_check_are_left_out_loudly_never_silently(cli, make_records):
+    root = make_records(
+        incident(),
+        incident(id="2022-09-12-dashkasan", date="2022-09-12", places=["Dashkasan"]),
+        raw={
+            "2023/2023-02-02-a.yaml": "id: 2023-02-02-a\ntitle: A\ndate: 2023-02-31\n",
+            "2023/2023-03-03-b.yaml": "id: 2023-03-03-b\ntitle: B\ndate: 2023-03-03\nclaims: [{side: turkey, source: {title: h}}]\n",
+            "2022/copy.yaml": "id: 2022-09-12-dashkasan\ntitle: dup\ndate: 2022-09-12\n",
+        },
+    )
+    result = cli("--records", str(root), "list", "--format", "json")
+    assert result.exit_code == 1  # the output is not the whole: scripts must be able to tell
+    assert [row["id"] for row in json.loads(result.stdout)] == ["2023-09-01-sotk"]  # no id listed twice
+    assert "2023-02-02-a.yaml:3: date:" in result.stderr
+    assert "2023-03-03-b.yaml:4: claims[0].side: unknown side 'turkey'" in result.stderr
+    assert "4 record files left out" in result.stderr  # a, b, and both files that claim one id
+    summary = json.loads(cli("--records", str(root), "summary", "--format", "json").stdout)
+    assert summary["totals"]["incidents"] == 1 and "turkey" not in json.dumps(summary)
+    shown = cli("--records", str(root), "show", "2023-02-02-a")
+    assert shown.exit_code == 1 and "2023-02-02-a.yaml:3: date:" in shown.stderr and "no incident" not in shown.stderr
+    assert cli("--records", str(root), "show", "2023-09-01-sotk").exit_code == 0  # others' problems do not block it
