@@ -30,6 +30,24 @@ EXIT_INTERNAL = 3
 class IncidentsGroup(click.Group):
     """Turns every error into one line on stderr and its documented exit code: no tracebacks."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's own usage errors take four lines (usage, hint, blank, error); here they take one,
+        like every other error, and name the help to read."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "incidents"
+            click.echo(f"incidents: error: {exc.format_message()} (see `{command} --help`)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"incidents: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("\nincidents: aborted; nothing was written", err=True)
+            sys.exit(EXIT_DATA)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
@@ -173,9 +191,11 @@ pass_app = click.make_pass_decorator(App)
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The one `--format` option every command shares (docs/output.md documents each form)."""
+    choices = choices or render.FORMATS
+    machine = ", ".join(c for c in choices if c != "table")
     return click.option(
-        "--format", "fmt", type=click.Choice(choices or render.FORMATS), default="table", show_default=True,
-        help="table for people; json, csv or yaml for programs (stable, see docs/output.md).",
+        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+        help=f"table for people; {machine} for programs (stable, see docs/output.md).",
     )  # fmt: skip
 
 
@@ -435,7 +455,7 @@ def _columns(app: App, names: str | None) -> list[str] | None:
 )
 @click.option("--all", "every", is_flag=True, help="One column per statement, to show every revision.")
 @filter_options
-@format_option("table", "json")
+@format_option("table", "json", "yaml")
 @pass_app
 def diff(app: App, incident_id: str | None, side_names: str | None, every: bool, filters: Filters, fmt: str) -> None:
     """Compare the sides' accounts of an incident; without ID, one row per incident."""
@@ -461,7 +481,7 @@ def diff(app: App, incident_id: str | None, side_names: str | None, every: bool,
     show_default=True,
     help="How to break the incidents down.",
 )
-@format_option("table", "json")
+@format_option("table", "json", "yaml")
 @pass_app
 def summary(app: App, filters: Filters, breakdown: str, fmt: str) -> None:
     """Totals, a timeline, who blames whom, and casualties as each side claims them."""
@@ -476,7 +496,7 @@ def summary(app: App, filters: Filters, breakdown: str, fmt: str) -> None:
 
 @main.command()
 @click.argument("query", required=False, default="")
-@format_option("table", "json")
+@format_option("table", "json", "yaml")
 @pass_app
 def places(app: App, query: str, fmt: str) -> None:
     """List or search the gazetteer: every name of each place, and what contains it."""

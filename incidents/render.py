@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -34,8 +35,17 @@ VERDICT_STYLES = {"conflict": "bold red", "agree": "green", "one-sided": "yellow
 
 
 def console(stderr: bool = False) -> Console:
-    """A console on the current stdout (click's test runner swaps it), without markup or emoji."""
-    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, emoji=False, markup=False)
+    """A console on the current stdout (click's test runner swaps it), without markup or emoji.
+
+    rich's own NO_COLOR support drops colours but keeps bold and dim; people who set NO_COLOR
+    want no escape sequences at all, so it turns styling off entirely."""
+    return Console(
+        file=sys.stderr if stderr else sys.stdout,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
+    )
 
 
 def safe(value: object, style: str = "") -> Text:

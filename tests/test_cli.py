@@ -295,6 +295,9 @@ def test_invalid_utf8_is_reported_with_its_line(cli, make_records):
         (["list", "--since", "12.07.2022"], 2, "ambiguous"),
         (["list", "--side", "mars"], 2, "unknown side"),
         (["add", "--date", "2023-01-01", "--title", "bad \x1b[2J title"], 1, "control characters"),
+        (["list", "--bogus"], 2, "No such option '--bogus'"),  # click's own errors: one line too
+        (["list", "--format", "xml"], 2, "'xml' is not one of"),
+        (["lst"], 2, "Did you mean 'list'?"),
     ],
 )
 def test_bad_command_lines_give_one_line_and_exit_code(cli, make_records, args, code, message):
@@ -408,3 +411,13 @@ def test_records_that_fail_check_are_left_out_loudly_never_silently(cli, make_re
     shown = cli("--records", str(root), "show", "2023-02-02-a")
     assert shown.exit_code == 1 and "2023-02-02-a.yaml:3: date:" in shown.stderr and "no incident" not in shown.stderr
     assert cli("--records", str(root), "show", "2023-09-01-sotk").exit_code == 0  # others' problems do not block it
+
+
+def test_no_color_means_no_escape_sequences_at_all_even_on_a_terminal(cli, make_records, monkeypatch):
+    root = make_records(incident())
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then styles as on a terminal
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" in cli("--records", str(root), "show", "2023-09-01-sotk").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    for args in (["show", "2023-09-01-sotk"], ["list"], ["diff", "2023-09-01-sotk"], ["summary"], ["places", "Sotk"]):
+        assert "\x1b" not in cli("--records", str(root), *args).stdout, args
