@@ -386,6 +386,8 @@ def overview(
     return {
         "id": incident.id,
         "date": incident.date.isoformat(),
+        "end_date": incident.end_date.isoformat() if incident.end_date else None,
+        "date_precision": incident.date_precision,
         "sides": per_side,
         "initiator_verdict": initiator_verdict(incident) or None,
         "casualties_verdict": _worst(casualty_verdicts),

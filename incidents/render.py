@@ -15,10 +15,12 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -138,8 +140,22 @@ def list_row(incident: Incident) -> dict[str, Any]:
 
 
 def date_span(incident: Incident) -> str:
-    """'2023-03-08', or a compact span: '2023-03-08–09', '2022-09-30–10-02', '2021-12-31–2022-01-01'."""
-    start, end = incident.date, incident.end_date
+    return span_text(incident.date, incident.end_date, incident.date_precision)
+
+
+def _row_span(row: dict[str, Any]) -> str:
+    """date_span for a row of plain data (the `diff` overview)."""
+    end = date.fromisoformat(row["end_date"]) if row.get("end_date") else None
+    return span_text(date.fromisoformat(row["date"]), end, row.get("date_precision", "day"))
+
+
+def span_text(start: date, end: date | None, precision: str) -> str:
+    """'2023-03-08', or a compact span: '2023-03-08–09', '2022-09-30–10-02', '2021-12-31–2022-01-01';
+    a date known only to the month or week says so ('2023-09', 'week of 2023-08-28')."""
+    if precision == "month" and not end:
+        return f"{start.year}-{start.month:02d}"
+    if precision == "week" and not end:
+        return f"week of {start.isoformat()}"
     if not end or end == start:
         return start.isoformat()
     if (start.year, start.month) == (end.year, end.month):
@@ -156,26 +172,19 @@ def incident_table(
     table keeps its shape in 80 columns. Ids never wrap: people copy them into `show`."""
     if not incidents:
         return Text("No incidents match." if total == 0 else "", style="dim")
-    narrow = console().width < 100  # fold sides and verdict into one cell rather than truncate
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Title / places", ratio=1, min_width=16)
-    if narrow:
-        table.add_column("Sides / started by", no_wrap=True)
+    table: RenderableType
+    if console().width < 100:  # too narrow for a title column: one block per incident
+        table = Group(*(part for incident in incidents for part in _incident_block(incident, sides, namer)))
     else:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for column in ("Date", "ID"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("Title / places", ratio=1, min_width=16, overflow="fold")
         table.add_column("Sides", no_wrap=True)
         table.add_column("Started by", no_wrap=True)
-    for incident in incidents:
-        verdict = initiator_verdict(incident)
-        title = safe(incident.title + ("" if incident.status == "active" else f" [{incident.status}]"))
-        if incident.places:
-            title.append("\n")
-            title.append_text(safe(", ".join(namer(p) for p in incident.places), "dim"))
-        claimants = joined((sides.short(s) for s in incident.claimants), " ")
-        verdict_text = safe(verdict or "—", VERDICT_STYLES.get(verdict, "dim"))
-        cells = [claimants + Text("\n") + verdict_text] if narrow else [claimants, verdict_text]
-        table.add_row(safe(date_span(incident)), safe(incident.id), title, *cells)
+        for incident in incidents:
+            claimants, verdict = _sides_and_verdict(incident, sides)
+            table.add_row(safe(date_span(incident)), safe(incident.id), _title(incident, namer), claimants, verdict)
     shown = len(incidents)
     footer = f"{shown} of {total} incidents" if shown < total else f"{total} incident{'s' * (total != 1)}"
     if shown < total:
@@ -183,14 +192,41 @@ def incident_table(
     return Group(table, Text(footer, style="dim"))
 
 
+def _title(incident: Incident, namer: Callable[[str], str]) -> Text:
+    """The title, with the places on a dim second line."""
+    title = safe(incident.title + ("" if incident.status == "active" else f" [{incident.status}]"))
+    if incident.places:
+        title.append("\n")
+        title.append_text(safe(", ".join(namer(p) for p in incident.places), "dim"))
+    return title
+
+
+def _sides_and_verdict(incident: Incident, sides: Sides) -> tuple[Text, Text]:
+    verdict = initiator_verdict(incident)
+    return joined((sides.short(s) for s in incident.claimants), " "), _verdict(verdict or "—")
+
+
+def _incident_block(incident: Incident, sides: Sides, namer: Callable[[str], str]) -> list[RenderableType]:
+    """`list` on a narrow terminal: date, id, sides and verdict on one line, the title below."""
+    claimants, verdict = _sides_and_verdict(incident, sides)
+    head = Text.assemble(safe(date_span(incident)), "  ", safe(incident.id, "bold"), "  ", claimants, "  ", verdict)
+    return [head, indented(_title(incident, namer))]
+
+
 # --- show -----------------------------------------------------------------------------------
 
 
 def _grid() -> Table:
+    """Label and value. Labels may wrap on a narrow terminal; values keep room for a date span."""
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
+    grid.add_column(style="bold", max_width=max(12, console().width - 30))
+    grid.add_column(overflow="fold", min_width=min(24, console().width // 2))
     return grid
+
+
+def indented(renderable: RenderableType, by: int = 2) -> Padding:
+    """A block under a heading line, its wrapped lines indented too."""
+    return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
 def incident_detail(incident: Incident, sides: Sides, namer: Callable[[str], str] = str) -> RenderableType:
@@ -298,6 +334,7 @@ def _cell_text(row: Row, cell: Cell, sides: Sides) -> Text:
 
 
 def _verdict(verdict: str | None) -> Text:
+    """A verdict in its colour; '—' and '' stay dim."""
     return safe(verdict or "", VERDICT_STYLES.get(verdict or "", "dim"))
 
 
@@ -351,31 +388,44 @@ def overview_table(rows: list[dict[str, Any]], columns: list[str], sides: Sides)
     """`diff` without an id: one row per incident, each side's blame and casualty claims."""
     if not rows:
         return Text("No incidents match.", style="dim")
+    if console().width < 70 + 25 * len(columns):  # each side's column needs room: stack instead
+        return Group(*(part for row in rows for part in _overview_block(row, columns, sides)))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Date", no_wrap=True)
     table.add_column("ID", no_wrap=True)
     for column in columns:
-        table.add_column(f"{sides.name(column)} says", ratio=1)
+        table.add_column(f"{sides.name(column)} says", ratio=1, overflow="fold")
     table.add_column("Started by", no_wrap=True)
     table.add_column("Casualties", no_wrap=True)
     for row in rows:
-        cells = []
-        for column in columns:
-            said = row["sides"][column]
-            text = []
-            if said["initiator"]:
-                text.append(f"blames {sides.name(said['initiator'])}")
-            if said["casualties"]:
-                text.append(_losses_text(said["casualties"], sides))
-            cells.append(safe("; ".join(text)) if text else Text("—", style="dim"))
+        cells = [_said(row["sides"][column], sides) for column in columns]
         table.add_row(
-            safe(row["date"]),
+            safe(_row_span(row)),
             safe(row["id"]),
             *cells,
             _verdict(row["initiator_verdict"]),
             _verdict(row["casualties_verdict"]),
         )
     return table
+
+
+def _said(said: dict[str, Any], sides: Sides) -> Text:
+    """One side's blame and casualty figures for one incident, or a dim dash."""
+    text = []
+    if said["initiator"]:
+        text.append(f"blames {sides.name(said['initiator'])}")
+    if said["casualties"]:
+        text.append(_losses_text(said["casualties"], sides))
+    return safe("; ".join(text)) if text else Text("—", style="dim")
+
+
+def _overview_block(row: dict[str, Any], columns: list[str], sides: Sides) -> list[RenderableType]:
+    head = Text.assemble(safe(_row_span(row)), "  ", safe(row["id"], "bold"))
+    for label, key in (("started by", "initiator_verdict"), ("casualties", "casualties_verdict")):
+        if row[key]:
+            head.append_text(Text.assemble(f"  {label}: ", _verdict(row[key])))
+    lines = [Text.assemble(safe(sides.name(column) + ": "), _said(row["sides"][column], sides)) for column in columns]
+    return [head, indented(Group(*lines))]
 
 
 # --- summary ----------------------------------------------------------------------------------

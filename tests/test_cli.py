@@ -421,3 +421,24 @@ def test_no_color_means_no_escape_sequences_at_all_even_on_a_terminal(cli, make_
     monkeypatch.setenv("NO_COLOR", "1")
     for args in (["show", "2023-09-01-sotk"], ["list"], ["diff", "2023-09-01-sotk"], ["summary"], ["places", "Sotk"]):
         assert "\x1b" not in cli("--records", str(root), *args).stdout, args
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "120"])
+def test_output_keeps_every_word_at_any_width(cli, monkeypatch, columns):
+    # Nothing from a record is cut to an ellipsis: narrow terminals and pipes get stacked blocks.
+    from .conftest import BUNDLED
+
+    monkeypatch.setenv("COLUMNS", columns)
+    listing = cli("--records", str(BUNDLED), "list").stdout
+    overview = cli("--records", str(BUNDLED), "diff").stdout
+    totals = cli("--records", str(BUNDLED), "summary").stdout
+    for out in (listing, overview, totals):
+        assert "…" not in out
+        assert max(len(line) for line in out.splitlines()) <= int(columns)
+    title = "At least two Azerbaijani soldiers killed on the Khankendi-Khalfali-Turshsu road"
+    assert set(title.split()) <= set(listing.split())  # in a table, a title wraps beside other cells
+    assert "week of 2023-08-28" in listing  # a date known to the week says so
+    if columns != "120":  # stacked: each record's text reads on in order
+        assert title in " ".join(listing.split())
+        assert "blames Azerbaijan; AM 3 killed, AM 2 wounded" in " ".join(overview.split())
+    assert "2021-12-08 to 2023-09-01" in totals and "1 (100%)" in totals
