@@ -410,9 +410,13 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
 @click.option("--source-date", metavar="DATE", help="When it was published.")
 @click.option("--source-ref", help="A reference for a source without a headline.")
 @click.option("--note", help="A note on this claim.")
+@click.option(
+    "--reformat", is_flag=True,
+    help="Rewrite a hand-formatted record in canonical form even where that drops its comments.",
+)  # fmt: skip
 @interactive_option
 @pass_app
-def claim(app: App, incident_id: str, interactive: bool | None, **values: Any) -> None:
+def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, **values: Any) -> None:
     """Add one side's account to an incident (prompts for what is missing on a terminal)."""
     can_ask = _can_ask(interactive)
     sides = app.sides()
@@ -432,7 +436,7 @@ def claim(app: App, incident_id: str, interactive: bool | None, **values: Any) -
             raise RecordProblems(problems)
         return current.with_claim(new_claim(current, typed, sides))
 
-    updated, path, reformatted = app.store.update(incident_id, append)
+    updated, path, reformatted = app.store.update(incident_id, append, reformat)
     where = app.store.display(path)
     render.message(f"added claim {len(updated.claims)} ({updated.claims[-1].side}) to {updated.id} at {where}")
     if reformatted:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -19,9 +20,9 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .model import Incident, Sides, incident_from_data, incident_to_data, sides_from_data
+from .model import ID_PATTERN, Incident, Sides, claim_to_data, incident_from_data, incident_to_data, sides_from_data
 from .places import Gazetteer, places_from_data
-from .yamlio import YamlSyntaxError, dump_yaml, read_yaml
+from .yamlio import LineList, YamlSyntaxError, dump_yaml, read_yaml
 
 try:
     import fcntl
@@ -204,11 +205,15 @@ class Store:
                 return candidate, path
         raise DataError(f"could not find a free id for {incident.id}")
 
-    def update(self, incident_id: str, change: Change) -> tuple[Incident, Path, bool]:
+    def update(self, incident_id: str, change: Change, reformat: bool = False) -> tuple[Incident, Path, bool]:
         """Re-read a record under a lock, apply `change`, and replace it atomically.
 
-        Returns the new incident, its path, and whether the file had been hand-formatted (and so
-        was rewritten whole in canonical form, which a git diff will show)."""
+        A hand-edited file keeps its comments and layout where the change only adds a claim and
+        the claim can be appended to the file's own text. Otherwise the file is rewritten in
+        canonical form, which would drop its comments: that is refused unless `reformat`.
+        Returns the new incident, its path, and whether the file was rewritten whole."""
+        if not ID_PATTERN.match(incident_id):
+            raise UsageError(f"{incident_id!r} is not a usable incident id: an id looks like 2023-09-01-sotk")
         path = self.path_for(incident_id)
         if not path.is_file():
             raise NotFoundError(f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})")
@@ -216,10 +221,54 @@ class Store:
             current, problems = read_record(path, self.display(path))
             if current is None:
                 raise RecordProblems(problems)
-            reformatted = path.read_text("utf-8") != render_record(current)
+            text = path.read_text("utf-8")
             updated = change(current)
-            _replace(path, render_record(updated))
+            new_text, reformatted = render_record(updated), False
+            if text != render_record(current):
+                kept = appended(text, current, updated)
+                if kept is not None:
+                    new_text = kept
+                elif _has_comments(text) and not reformat:
+                    raise DataError(
+                        f"{self.display(path)} has comments that rewriting it in canonical form would drop;"
+                        " put `claims:` last in the file so the claim can be appended, or pass --reformat"
+                    )
+                else:
+                    reformatted = True
+            _replace(path, new_text)
         return updated, path, reformatted
+
+
+def appended(text: str, current: Incident, updated: Incident) -> str | None:
+    """`text` with the claim that `updated` adds to `current` written at its end, in the file's
+    own indentation, when claims are the file's last block; None when that cannot be done."""
+    if replace(updated, claims=current.claims) != current or updated.claims[:-1] != current.claims:
+        return None
+    data = read_yaml(text)
+    claims = data.get("claims")
+    if "claims" in data and data.key_lines["claims"] != max(data.key_lines.values()):
+        return None  # other fields follow the claims: an appended claim would land among them
+    indent = 0
+    if isinstance(claims, LineList) and claims.item_lines:
+        first = text.splitlines()[claims.item_lines[0] - 1]
+        if not first.lstrip().startswith("- "):
+            return None  # a flow list: [ ... ]
+        indent = len(first) - len(first.lstrip())
+    elif claims is not None:
+        return None  # `claims: []` has no block to add to
+    block = dump_yaml([claim_to_data(updated.claims[-1])])
+    head = text if text.endswith("\n") else text + "\n"
+    if "claims" not in data:
+        head += "claims:\n"
+    result = head + "".join(" " * indent + line + "\n" for line in block.splitlines())
+    again, problems = incident_from_data(read_yaml(result), "")
+    return result if not problems and again == updated else None
+
+
+def _has_comments(text: str) -> bool:
+    """Whether a YAML text may hold a comment (a # at a line's start or after a space); a # inside
+    quoted text also counts, which only makes the store more careful."""
+    return bool(re.search(r"(?:^|\s)#", text))
 
 
 def read_gazetteer(root: Path | None, display: Callable[[Path], str] = str) -> tuple[Gazetteer, list[Problem]]:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from incidents.errors import NotFoundError, RecordProblems, UsageError
+from incidents.errors import DataError, NotFoundError, RecordProblems, UsageError
 from incidents.model import incident_from_data
 from incidents.store import MAX_RECORD_BYTES, Store, find_records_dir, render_record
 
@@ -118,3 +118,43 @@ def test_sides_file_extends_and_can_replace_the_defaults(make_records):
     (root / "sides.yaml").write_text("replace_defaults: true\nsides:\n  georgia: {name: Georgia, kind: principal}\n")
     sides, _ = Store(root).sides()
     assert sides.ids == ("georgia",)
+
+
+HAND_EDITED = """# Checked against the MoD site on 2 Sep: keep this comment.
+id: 2023-09-01-sotk
+title: Exchange of fire near Sotk   # working title
+date: 2023-09-01
+places: [Sotk]
+claims:
+    - side: armenia   # first account
+      source: {title: A headline}
+"""
+
+
+def test_a_claim_is_appended_to_a_hand_edited_file_keeping_its_comments_and_layout(tmp_path):
+    store = Store(tmp_path)
+    path = tmp_path / "2023" / "2023-09-01-sotk.yaml"
+    path.parent.mkdir()
+    path.write_text(HAND_EDITED)
+    one = parsed().claims[0]
+    updated, _, reformatted = store.update("2023-09-01-sotk", lambda i: i.with_claim(one))
+    text = path.read_text()
+    assert not reformatted and text.startswith(HAND_EDITED)  # every byte before the new claim kept
+    assert text[len(HAND_EDITED) :].startswith("    - side: azerbaijan\n")  # in the file's own indentation
+    assert store.load().get("2023-09-01-sotk").incident == updated
+
+
+def test_a_rewrite_that_would_drop_comments_is_refused_unless_asked_for(tmp_path):
+    store = Store(tmp_path)
+    path = tmp_path / "2023" / "2023-09-01-sotk.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        HAND_EDITED.replace("claims:", "tags: [a]\nclaims:").replace("places: [Sotk]\n", "") + "places: [Sotk]\n"
+    )
+    before = path.read_text()
+    one = parsed().claims[0]
+    with pytest.raises(DataError, match="comments"):  # claims are not last: it cannot be appended
+        store.update("2023-09-01-sotk", lambda i: i.with_claim(one))
+    assert path.read_text() == before
+    updated, _, reformatted = store.update("2023-09-01-sotk", lambda i: i.with_claim(one), reformat=True)
+    assert reformatted and "#" not in path.read_text() and store.load().get(updated.id).incident == updated
