@@ -16,6 +16,7 @@ import click
 from . import render
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
+from .dates import is_relative
 from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
@@ -203,6 +204,10 @@ def _date_option(value: str | None, option: str) -> date | None:
     return read_date(value, option)[0] if value else None
 
 
+def _date_check(value: str) -> None:
+    read_date(value, "date")
+
+
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The filters that `list`, `diff` and `summary` share; they combine."""
     options = [
@@ -260,8 +265,8 @@ def ask(
     """Return value, or ask for it on a terminal until it is valid; fail plainly in a script."""
     while value in (None, ""):
         if not interactive:
-            raise UsageError(f"missing {option} (stdin is not a terminal, so it cannot be asked for)")
-        value = click.prompt(prompt, default=default, show_default=default is not None).strip()
+            raise UsageError(f"missing {option} (not asked for: stdin is not a terminal, or --no-interactive)")
+        value = click.prompt(prompt, default=default, show_default=default is not None, err=True).strip()
         if check and value:
             try:
                 check(value)
@@ -269,6 +274,25 @@ def ask(
                 click.echo(f"  {strip_unsafe(str(exc))}", err=True)
                 value = None
     return value
+
+
+def ask_optional(prompt: str, check: Callable[[str], Any] | None = None) -> str | None:
+    """Ask for a value a person may skip with Enter; asked again until valid."""
+    while True:
+        value = click.prompt(f"{prompt} (Enter to skip)", default="", show_default=False, err=True).strip()
+        if not value or check is None:
+            return value or None
+        try:
+            check(value)
+            return value
+        except IncidentsError as exc:
+            click.echo(f"  {strip_unsafe(str(exc))}", err=True)
+
+
+def ask_list(prompt: str) -> list[str]:
+    """Several values on one line, separated by commas."""
+    answer = ask_optional(f"{prompt}, separated by commas")
+    return [part.strip() for part in (answer or "").split(",") if part.strip()]
 
 
 @click.group(cls=IncidentsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -367,13 +391,37 @@ def check_command(app: App) -> None:
 @pass_app
 def add(app: App, day: str | None, end_date: str | None, reported: str | None, precision: str | None, title: str | None,
         places: tuple[str, ...], regions: tuple[str, ...], tags: tuple[str, ...], note: str | None, interactive: bool | None) -> None:  # fmt: skip
-    """Add an incident (prompts for what is missing on a terminal)."""
+    """Add an incident.
+
+    On a terminal, a missing date or title starts the questions: those two, then places, region
+    and tags (Enter skips). A date such as 'last Sunday' is resolved against the date of the
+    statement (--reported, or asked for), and the record's notes say how."""
     can_ask = _can_ask(interactive)
+    questions = can_ask and not (day and title)
     reference = _date_option(reported, "--reported")
-    day = ask(day, "--date", "Date of the incident", can_ask, lambda v: read_date(v, "date", reference))
+    if questions and day and is_relative(day) and reference is None:
+        reference = read_date(ask(None, "--reported", f"Date of the statement that says {day!r}", True), "--reported")[
+            0
+        ]
+    while not day:
+        day = ask(None, "--date", "Date of the incident", can_ask)
+        if is_relative(day) and reference is None:
+            reference = _date_option(ask_optional(f"Date of the statement that says {day!r}", _date_check), "")
+        try:
+            read_date(day, "--date", reference)
+        except IncidentsError as exc:
+            click.echo(f"  {strip_unsafe(str(exc))}", err=True)
+            day = None
     start, parsed_precision = read_date(day, "--date", reference)
     title = ask(title, "--title", "Title", can_ask)
     end = _date_option(end_date, "--end-date")
+    if questions:
+        places = places or tuple(ask_list("Places"))
+        regions = regions or tuple(ask_list("Region (administrative units)"))
+        tags = tags or tuple(ask_list("Tags"))
+    if is_relative(day) and reference:
+        how = f"Date given as {day!r} in a statement of {reference.isoformat()}, resolved to {start.isoformat()}."
+        note = f"{note}\n{how}" if note else how
     incident = new_incident(
         day=start, title=title, end=end, precision=precision or (parsed_precision if parsed_precision != "day" else None),
         places=[app.settle_place(p, "--place", can_ask) for p in places],
@@ -417,15 +465,35 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
 @interactive_option
 @pass_app
 def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, **values: Any) -> None:
-    """Add one side's account to an incident (prompts for what is missing on a terminal)."""
+    """Add one side's account to an incident.
+
+    On a terminal, a missing side or source starts the questions: side, stance, who spoke, when,
+    whom it blames, the statement and the source (Enter skips what is optional)."""
     can_ask = _can_ask(interactive)
     sides = app.sides()
-    values["side"] = ask(values["side"], "--side", f"Side ({', '.join(sides.ids)})", can_ask)
-    values["stance"] = values["stance"] or (
-        click.prompt("Stance", type=click.Choice(STANCES), default="alleges") if can_ask else "alleges"
-    )
+    questions = can_ask and not (values["side"] and (values["source_title"] or values["source_ref"]))
+
+    def side_check(option: str) -> Callable[[str], str]:
+        return lambda value: side_id(value, sides, option)
+
+    values["side"] = ask(values["side"], "--side", f"Side ({', '.join(sides.ids)})", can_ask, side_check("side"))
+    if questions:
+        values["stance"] = values["stance"] or click.prompt(
+            "Stance", type=click.Choice(STANCES), default="alleges", err=True
+        )
+        values["by"] = values["by"] or ask_optional("Who spoke (e.g. Ministry of Defence)")
+        values["reported"] = values["reported"] or ask_optional("Date of the statement", _date_check)
+        values["initiator"] = values["initiator"] or ask_optional("Side it says started it", side_check("initiator"))
+        values["statement"] = values["statement"] or ask_optional("The statement, quoted or summarised")
+    values["stance"] = values["stance"] or "alleges"
     if not (values["source_title"] or values["source_ref"]):
-        values["source_title"] = ask(None, "--source-title (or --source-ref)", "Source headline", can_ask)
+        if not can_ask:
+            raise UsageError(
+                "missing --source-title or --source-ref (not asked for: stdin is not a terminal, or --no-interactive)"
+            )
+        values["source_title"] = ask_optional("Source headline")
+        if not values["source_title"]:
+            values["source_ref"] = ask(None, "--source-ref", "Source reference (a file, an archive id…)", True)
     places = [app.settle_place(p, "--place", can_ask) for p in values.pop("places")]
     figures = {kind: list(values.pop(kind)) for kind in ("killed", "wounded", "captured", "missing")}
     typed = ClaimInput(figures=figures, weapons=list(values.pop("weapons")), places=places, **values)

@@ -80,14 +80,23 @@ def _month(number: int) -> str:
     return date(2000, number, 1).strftime("%b") if 1 <= number <= 12 else str(number)
 
 
+def is_relative(text: str) -> bool:
+    """Whether a date is written relative to the day it was said ("last Sunday", "yesterday")."""
+    lowered = text.strip().lower()
+    return lowered in ("today", "yesterday") or bool(_DAYS_AGO.match(text) or _WEEKDAY_FORM.match(text))
+
+
 def _relative(text: str, reference: date | None) -> date | None:
+    if not is_relative(text):
+        return None
     lowered = text.lower()
     days_ago = _DAYS_AGO.match(text)
     weekday = _WEEKDAY_FORM.match(text)
-    if lowered not in ("today", "yesterday") and not days_ago and not weekday:
-        return None
     if reference is None:
-        raise DateError(f"{text!r} is relative: give the date of the statement (--reported) to resolve it")
+        raise DateError(
+            f"{text!r} is relative to the day it was said; write a calendar date, or give the date of"
+            " the statement (add: --reported)"
+        )
     if lowered == "today":
         return reference
     if lowered == "yesterday":

@@ -115,20 +115,45 @@ def test_missing_values_fail_plainly_without_a_terminal(cli, tmp_path):
 
 
 def test_missing_values_are_asked_for_on_a_terminal(cli, tmp_path):
-    answers = "12.07.2022\n2022-07-12\nA title\n"  # the ambiguous date is refused, then asked again
-    result = cli("--records", str(tmp_path), "add", "--interactive", input=answers)
+    answers = [
+        "12.07.2022",  # date: ambiguous, refused, asked again
+        "last Sunday",  # relative: the date of the statement is asked for
+        "9 March 2023",
+        "A title",
+        "Sotk, Kut",  # places
+        "",  # region skipped
+        "shelling",  # tags
+    ]
+    result = cli("--records", str(tmp_path), "add", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "ambiguous" in result.output
-    assert (tmp_path / "2022" / "2022-07-12-a-title.yaml").is_file()
+    added = Store(tmp_path).load().get("2023-03-05-sotk").incident
+    assert (added.places, added.region, added.tags) == (("Sotk", "Kut"), (), ("shelling",))
+    assert "'last Sunday' in a statement of 2023-03-09, resolved to 2023-03-05" in added.notes
 
 
-def test_claim_prompts_for_side_and_source(cli, make_records):
+def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
     root = make_records(incident(claims=[]))
-    result = cli(
-        "--records", str(root), "claim", "2023-09-01-sotk", "--interactive", input="armenia\nalleges\nA headline\n"
-    )
+    answers = [
+        "turkey",  # not a known side: refused at once, asked again
+        "armenia",
+        "alleges",
+        "Ministry of Defence",
+        "last Friday",  # not a calendar date: refused, asked again
+        "2023-09-01",
+        "azerbaijan",  # initiator
+        "",  # statement skipped
+        "",  # no headline: a reference is asked for instead
+        "archive/2023-09-01-mod.pdf",
+    ]
+    result = cli("--records", str(root), "claim", "2023-09-01-sotk", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert Store(root).load().get("2023-09-01-sotk").incident.claims[0].source.title == "A headline"
+    assert "unknown side 'turkey'" in result.output
+    (added,) = Store(root).load().get("2023-09-01-sotk").incident.claims
+    assert (added.side, added.by, str(added.reported), added.initiator) == (
+        "armenia", "Ministry of Defence", "2023-09-01", "azerbaijan",
+    )  # fmt: skip
+    assert (added.statement, added.source.title, added.source.ref) == (None, None, "archive/2023-09-01-mod.pdf")
 
 
 def test_claim_time_window_and_civilian_figures(cli, make_records):
