@@ -153,10 +153,10 @@ def parse_time(text: str) -> ParsedTime:
     if hour > 23 or minute > 59:
         raise DateError(f"{text!r} is not a time of day")
     day = _make_date(*map(int, match["date"].split("-")), text) if match["date"] else None
-    return ParsedTime(f"{hour:02d}:{minute:02d}", day, _offset(match["offset"], text))
+    return ParsedTime(f"{hour:02d}:{minute:02d}", day, _offset(match["offset"]))
 
 
-def _offset(raw: str | None, text: str) -> str | None:
+def _offset(raw: str | None) -> str | None:
     if not raw:
         return None
     if raw.upper() == "Z":
@@ -169,7 +169,7 @@ def _offset(raw: str | None, text: str) -> str | None:
         hours_text, minutes_text = (rest, "0") if len(rest) <= 2 else (rest[:-2], rest[-2:])
     hours, minutes = int(hours_text), int(minutes_text)
     if hours > 14 or minutes > 59:
-        raise DateError(f"{text!r}: {raw} is not a UTC offset")
+        raise DateError(f"{raw.strip()!r} is not a UTC offset (at most 14 hours and 59 minutes)")
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
@@ -177,19 +177,19 @@ def parse_offset(text: str) -> str:
     """Read a UTC offset given on its own: '+4', '+04:00', 'UTC+4'."""
     if not re.match(r"^(?:UTC|GMT)?\s*[+-]\d{1,2}(?::?\d{2})?$|^Z$", text.strip(), re.IGNORECASE):
         raise DateError(f"cannot read {text!r} as a UTC offset; write it like +04:00")
-    return _offset(text.strip(), text) or "+00:00"
+    return _offset(text.strip()) or "+00:00"
 
 
-def window_bounds(day: date, start: ParsedTime | None, end: ParsedTime | None) -> tuple[str | None, str | None]:
-    """Anchor times to dates: the start on `day` unless it names its own, an end that is earlier
-    than the start on the next day (a night from 21:30 to 04:15)."""
+def window_bounds(start: ParsedTime | None, end: ParsedTime | None) -> tuple[str | None, str | None]:
+    """The window as the statement gives it. A time is dated only when a date was given with it
+    (or, for an end time, with the start): the tool never takes a day from anywhere else. An
+    end earlier than a dated start falls on the next day (a night from 21:30 to 04:15)."""
     start_text = end_text = None
-    start_day = (start.day if start and start.day else day) if start else None
     if start:
-        start_text = f"{start_day.isoformat()}T{start.time}"
+        start_text = f"{start.day.isoformat()}T{start.time}" if start.day else start.time
     if end:
-        end_day = end.day or start_day or day
-        if start and not end.day and end.time < start.time:
-            end_day = end_day + timedelta(days=1)
-        end_text = f"{end_day.isoformat()}T{end.time}"
+        end_day = end.day or (start.day if start else None)
+        if end_day and start and start.day and not end.day and end.time < start.time:
+            end_day += timedelta(days=1)
+        end_text = f"{end_day.isoformat()}T{end.time}" if end_day else end.time
     return start_text, end_text

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .dates import DateError, parse_date, parse_offset, parse_time, window_bounds
-from .errors import DataError, Problem, RecordProblems, UsageError
+from .errors import Problem, UsageError
 from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, claim_from_data, incident_from_data, slug
 from .places import ascii_fold
 
@@ -42,10 +42,33 @@ def read_date(text: str, option: str, reference: date | None = None) -> tuple[da
     return parsed.date, parsed.precision
 
 
+# The option a person typed for each field of a record, so that a value the record format
+# refuses is reported against what was typed ("--count: ..."), not the field it fills.
+OPTIONS = {
+    "title": "--title", "date": "--date", "end_date": "--end-date", "date_precision": "--precision",
+    "places": "--place", "region": "--region", "tags": "--tag", "notes": "--note", "id": "--date/--place/--title",
+    "side": "--side", "by": "--by", "reported": "--reported", "stance": "--stance", "initiator": "--initiator",
+    "target": "--target", "weapons": "--weapon", "window.from": "--from", "window.to": "--to",
+    "window.utc_offset": "--utc-offset", "violations": "--count", "statement": "--statement", "note": "--note",
+    "source.title": "--source-title", "source.publisher": "--source-publisher", "source.url": "--source-url",
+    "source.date": "--source-date", "source.ref": "--source-ref",
+}  # fmt: skip
+
+
+def option_for(field: str) -> str:
+    """'window.to' -> '--to', 'places[1]' -> '--place', 'casualties.armenia.killed' -> '--killed'."""
+    plain = re.sub(r"\[\d+\]", "", field)
+    if plain.startswith("casualties."):
+        return "--" + plain.rsplit(".", 1)[-1]
+    return OPTIONS.get(plain, plain or "command line")
+
+
 def _checked(found: tuple[Any, list[Problem]]) -> Any:
+    """The value built from what was typed, or a usage error naming the options at fault."""
     value, problems = found
     if problems or value is None:
-        raise RecordProblems(problems or [Problem(COMMAND_LINE, 0, "", "invalid values")])
+        messages = [f"{option_for(p.field)}: {p.message}" for p in problems] or ["invalid values"]
+        raise UsageError("; ".join(messages))
     return value
 
 
@@ -165,17 +188,22 @@ def new_claim(incident: Incident, typed: ClaimInput, sides: Sides) -> Claim:
 def _window(incident: Incident, typed: ClaimInput) -> dict[str, Any] | None:
     if not (typed.time_from or typed.time_to):
         if typed.utc_offset:
-            raise DataError("--utc-offset needs --from or --to")
+            raise UsageError("--utc-offset needs --from or --to")
         return None
-    try:
-        start = parse_time(typed.time_from) if typed.time_from else None
-        end = parse_time(typed.time_to) if typed.time_to else None
-        offsets = {t.utc_offset for t in (start, end) if t and t.utc_offset}
-        if typed.utc_offset:
-            offsets.add(parse_offset(typed.utc_offset))
-    except DateError as exc:
-        raise UsageError(f"--from/--to: {exc}") from None
+    start, end, offsets = None, None, set()
+    for option, text in (("--from", typed.time_from), ("--to", typed.time_to), ("--utc-offset", typed.utc_offset)):
+        if not text:
+            continue
+        try:
+            if option == "--utc-offset":
+                offsets.add(parse_offset(text))
+                continue
+            parsed = parse_time(text)
+        except DateError as exc:
+            raise UsageError(f"{option}: {exc}") from None
+        start, end = (parsed, end) if option == "--from" else (start, parsed)
+        offsets |= {parsed.utc_offset} if parsed.utc_offset else set()
     if len(offsets) > 1:
         raise UsageError(f"--from/--to: the times give different UTC offsets ({', '.join(sorted(offsets))})")
-    start_text, end_text = window_bounds(incident.date, start, end)
+    start_text, end_text = window_bounds(start, end)
     return {"from": start_text, "to": end_text, "utc_offset": offsets.pop() if offsets else None}

@@ -164,11 +164,7 @@ def test_claim_time_window_and_civilian_figures(cli, make_records):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     stored = Store(root).load().get("2023-09-01-sotk").incident.claims[0]
-    assert (stored.window.start, stored.window.end, stored.window.utc_offset) == (
-        "2023-09-01T21:30",
-        "2023-09-02T04:15",
-        "+04:00",
-    )
+    assert (stored.window.start, stored.window.end, stored.window.utc_offset) == ("21:30", "04:15", "+04:00")
     assert stored.violations.low == 23
     assert {(f.kind, f.civilian, str(f.count)) for f in stored.casualties} == {
         ("killed", True, "1"),
@@ -319,7 +315,15 @@ def test_invalid_utf8_is_reported_with_its_line(cli, make_records):
         (["claim", "../../etc/passwd", "--side", "armenia", "--source-title", "h"], 2, "not a usable incident id"),
         (["list", "--since", "12.07.2022"], 2, "ambiguous"),
         (["list", "--side", "mars"], 2, "unknown side"),
-        (["add", "--date", "2023-01-01", "--title", "bad \x1b[2J title"], 1, "control characters"),
+        (["add", "--date", "2023-01-01", "--title", "bad \x1b[2J title"], 2, "--title: contains control characters"),
+        (["claim", "2023-09-01-sotk", "--side", "am", "--source-title", "h", "--count", "lots"], 2, "--count: expected"),
+        (["claim", "2023-09-01-sotk", "--side", "am", "--source-title", "h", "--utc-offset", "+4"], 2, "needs --from"),
+        (
+            ["claim", "2023-09-01-sotk", "--side", "am", "--source-title", "h", "--from", "1:00", "--utc-offset", "+99"],
+            2,
+            "--utc-offset: '+99' is not a UTC offset",
+        ),
+        (["add", "--date", "2023-01-05", "--end-date", "2023-01-01", "--title", "t"], 2, "--end-date: 2023-01-01 is before"),
         (["list", "--bogus"], 2, "No such option '--bogus'"),  # click's own errors: one line too
         (["list", "--format", "xml"], 2, "'xml' is not one of"),
         (["lst"], 2, "Did you mean 'list'?"),

@@ -75,8 +75,14 @@ def test_times(text, time, offset):
 
 
 def test_a_night_window_ends_the_next_day():
-    start, end = window_bounds(date(2023, 3, 8), parse_time("21:30"), parse_time("04:15"))
+    start, end = window_bounds(parse_time("2023-03-08 21:30"), parse_time("04:15"))
     assert (start, end) == ("2023-03-08T21:30", "2023-03-09T04:15")
+
+
+def test_a_window_without_a_date_stays_undated():
+    # "between 9:30 p.m. and 4:15 a.m." names no day: none is taken from the incident or today.
+    assert window_bounds(parse_time("21:30"), parse_time("04:15")) == ("21:30", "04:15")
+    assert window_bounds(None, parse_time("2023-03-09 04:15")) == (None, "2023-03-09T04:15")
 
 
 def test_offsets():
