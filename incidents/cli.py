@@ -235,9 +235,10 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if region:
             app = click.get_current_context().find_object(App)
             region = app.settle_place(region, "--region", _can_ask(None))  # type: ignore[union-attr]
-        filters = Filters(
-            region, _date_option(since, "--since"), _date_option(until, "--until"), side_id, tag, text, status
-        )
+        start, end = _date_option(since, "--since"), _date_option(until, "--until")
+        if start and end and start > end:
+            raise UsageError(f"--since {start} is after --until {end}: no incident can match")
+        filters = Filters(region, start, end, side_id, tag, text, status)
         return command(*args, filters=filters, **kwargs)
 
     return wrapper

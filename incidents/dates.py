@@ -117,7 +117,9 @@ def _natural(text: str, reference: date | None) -> ParsedDate:
     try:
         one = dateutil_parser.parse(text, default=datetime(2000, 1, 1))
         two = dateutil_parser.parse(text, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError) as exc:
+        if "out of range" in str(exc):  # dateutil read it, but no such day exists: say so
+            raise DateError(f"{text!r} is not a real date ({str(exc).split(':')[0]})") from None
         raise DateError(f"cannot read {text!r} as a date; write it as YYYY-MM-DD or like '1 Sep 2023'") from None
     if one.month != two.month:
         raise DateError(f"{text!r} has no month; write a full date")

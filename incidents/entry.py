@@ -25,7 +25,8 @@ _FIGURE = re.compile(
 
 def make_id(day: date, places: list[str], title: str) -> str:
     """A readable id: the date, then the first place (or the title's first words)."""
-    words = [w for w in slug(places[0] if places else title, ascii_fold).split("-") if w]
+    words = [w for w in slug(places[0], ascii_fold).split("-") if w] if places else []
+    words = words or [w for w in slug(title, ascii_fold).split("-") if w]  # a place in Armenian script
     kept: list[str] = []
     for word in words:  # whole words, at most about 24 characters: ids are typed by hand
         if kept and len("-".join([*kept, word])) > 24:

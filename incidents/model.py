@@ -32,6 +32,36 @@ _COUNT_PATTERN = re.compile(
     r"|(?P<low>\d+)\s*[-–]\s*(?P<high>\d+))\s*$",
     re.IGNORECASE,
 )
+# Statements write small numbers as words ("at least two soldiers"); they are read as digits.
+_NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -50,7 +80,7 @@ class Count:
 
     @classmethod
     def parse(cls, value: object) -> Count:
-        """Read `3`, `"2+"`, `"at least 2"` or `"2-4"`; raise ValueError on anything else."""
+        """Read `3`, `"2+"`, `"at least 2"` (or "at least two") or `"2-4"`; raise ValueError on anything else."""
         if isinstance(value, bool):
             raise ValueError("expected a number, '2+' or '2-4', not true/false")
         if isinstance(value, int):
@@ -58,7 +88,7 @@ class Count:
                 raise ValueError("a count cannot be negative")
             return cls(value, value)
         if isinstance(value, str):
-            match = _COUNT_PATTERN.match(value)
+            match = _COUNT_PATTERN.match(_NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group().lower()], value))
             if match:
                 if match["exact"]:
                     return cls(int(match["exact"]), int(match["exact"]))
@@ -385,11 +415,12 @@ class _Fields:
             return None
         if isinstance(value, date):
             return value
-        try:
-            if isinstance(value, str) and len(value) == 10:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
                 return date.fromisoformat(value)
-        except ValueError:
-            pass
+            except ValueError as exc:
+                self.problem(key, f"{value!r} is not a real date ({exc})")
+                return None
         self.problem(key, f"expected a date as YYYY-MM-DD, found {value!r}")
         return None
 
@@ -461,6 +492,8 @@ def incident_from_data(data: object, path: str = "") -> tuple[Incident | None, l
     if start and end and end < start:
         f.problem("end_date", f"{end} is before the start date {start}")
     precision = f.choice("date_precision", PRECISIONS, default="day") or "day"
+    if precision == "day" and start and end and end != start:
+        f.problem("date_precision", "a one-day incident has no later end date: write days (a span), or drop end_date")
     status = f.choice("status", STATUSES, default="active") or "active"
     merged_into = f.pattern("merged_into", ID_PATTERN, "the id of the incident this one was merged into")
     if status == "merged" and not merged_into:

@@ -40,9 +40,19 @@ _LETTERS = str.maketrans(
 _DIGRAPHS = (("dzh", "j"), ("dj", "j"))
 
 
+# For ids, an ASCII x stays x: "exchange" is English far more often than Azerbaijani.
+_ID_LETTERS = {code: value for code, value in _LETTERS.items() if chr(code) not in "xX"}
+
+
+_AZERBAIJANI = re.compile("[əƏıİşŞçÇğĞ]")
+
+
 def ascii_fold(text: str) -> str:
-    """Lower-case ASCII with Azerbaijani letters written as the press writes them (for ids)."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_LETTERS))
+    """Lower-case ASCII with Azerbaijani letters written as the press writes them (for ids); the
+    x of a word with other Azerbaijani letters (Xankəndi) is kh, any other x stays x (exchange)."""
+    text = unicodedata.normalize("NFC", text)
+    text = " ".join(w.translate(_LETTERS if _AZERBAIJANI.search(w) else _ID_LETTERS) for w in text.split(" "))
+    text = unicodedata.normalize("NFKD", text)
     # Accents go; other non-ASCII letters (Armenian, Cyrillic) go; dashes and spaces stay breaks.
     kept = (ch if ord(ch) < 128 else "" if unicodedata.category(ch)[0] in "LM" else " " for ch in text)
     return "".join(kept).casefold()

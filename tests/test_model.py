@@ -16,7 +16,7 @@ def test_count_reads_exact_lower_bound_and_range(text, low, high):
     assert Count.parse(text) == Count(low, high)
 
 
-@pytest.mark.parametrize("bad", [-1, "4-2", "two", True, 2.5, "", None])
+@pytest.mark.parametrize("bad", [-1, "4-2", "many", "two hundred", True, 2.5, "", None])
 def test_count_refuses_what_is_not_a_count(bad):
     with pytest.raises(ValueError):
         Count.parse(bad)
@@ -54,7 +54,7 @@ claims:
   - side: armenia
     stance: claims
     casualties:
-      armenia: {killed: two}
+      armenia: {killed: many}
     source: {title: h}
 """
     _, problems = incident_from_data(read_yaml(text), "r.yaml")
@@ -72,8 +72,23 @@ def test_unknown_field_suggests_the_known_one():
 
 
 def test_end_before_start_is_a_problem():
-    _, problems = incident_from_data(incident(end_date="2023-08-01"), "r.yaml")
+    _, problems = incident_from_data(incident(end_date="2023-08-01", date_precision="days"), "r.yaml")
     assert [p.field for p in problems] == ["end_date"]
+
+
+def test_a_one_day_incident_cannot_end_on_another_day():
+    _, problems = incident_from_data(incident(end_date="2023-09-03"), "r.yaml")  # precision: day
+    assert [p.field for p in problems] == ["date_precision"]
+
+
+def test_a_date_that_does_not_exist_says_so():
+    _, problems = incident_from_data(incident(date="2023-02-31"), "r.yaml")
+    assert [p.message for p in problems] == ["'2023-02-31' is not a real date (day is out of range for month)"]
+
+
+def test_counts_written_in_words_as_statements_give_them():
+    assert Count.parse("at least two") == Count.parse("2+")
+    assert Count.parse("Three") == Count.parse(3)
 
 
 def test_claim_without_source_is_a_problem():

@@ -5,7 +5,18 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.model import CASUALTY_KINDS, STANCES, Claim, Count, Figure, Incident, Source, Window, incident_from_data
+from incidents.model import (
+    CASUALTY_KINDS,
+    PRECISIONS,
+    STANCES,
+    Claim,
+    Count,
+    Figure,
+    Incident,
+    Source,
+    Window,
+    incident_from_data,
+)
 from incidents.store import render_record
 from incidents.yamlio import read_yaml
 
@@ -72,7 +83,7 @@ def incidents(draw):
         title=draw(text),
         date=start,
         end_date=end,
-        date_precision=draw(st.sampled_from(["day", "days", "week", "month"])),
+        date_precision=draw(st.sampled_from(["days", "week", "month"] if end and end != start else PRECISIONS)),
         places=tuple(draw(st.lists(text, max_size=3))),
         region=tuple(draw(st.lists(text, max_size=2))),
         tags=tuple(draw(st.lists(text, max_size=2))),
