@@ -428,7 +428,10 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
         places=[app.settle_place(p, "--place", can_ask) for p in places],
         regions=[app.settle_place(r, "--region", can_ask) for r in regions], tags=list(tags), notes=note,
     )  # fmt: skip
+    new_directory = not app.store.root.is_dir()
     created, path = app.store.create(incident)
+    if new_directory:  # a mistyped --records would otherwise start a second tree unnoticed
+        render.message(f"note: started a new records directory at {app.store.display(app.store.root)}", stderr=True)
     render.message(f"added {created.id} at {app.store.display(path)}")
 
 

@@ -93,9 +93,13 @@ def _shared(values: list[object]) -> str:
     return AGREE if all(a & b for a in sets for b in sets) else CONFLICT
 
 
-def _stances(values: list[object]) -> str:
+def _stances(values: list[object]) -> str | None:
+    """A denial against an allegation or confirmation conflicts. Two sides that both allege do
+    not agree on anything by that (they may accuse each other), so that row gets no verdict."""
     stances = {str(v) for v in values}
-    return CONFLICT if "denies" in stances and stances & {"alleges", "confirms"} else AGREE
+    if "denies" in stances and stances & {"alleges", "confirms"}:
+        return CONFLICT
+    return AGREE if stances <= {"confirms", "observed"} and len(stances) == 1 else None
 
 
 def _utc_span(window: Window) -> tuple[datetime, datetime] | None:

@@ -271,13 +271,14 @@ class Gazetteer:
         return [f"{name} ({q})" for q in qualifiers]
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
-        """Known names closest to an unknown one, for "did you mean"."""
-        keys = difflib.get_close_matches(fold(text), list(self._index), n=limit, cutoff=0.6)
-        names = []
-        for key in keys:
-            place = self.places[self._index[key][0]]
-            names.append(next((n for n in place.all_names() if fold(n) == key), place.name))
-        return names
+        """Known names closest to an unknown one, for "did you mean": one name per place, so that
+        three spellings of Kalbajar do not crowd out Kapan."""
+        names: dict[str, str] = {}  # place id -> its closest name
+        for key in difflib.get_close_matches(fold(text), list(self._index), n=limit * 4, cutoff=0.7):
+            for place_id in self._index[key]:
+                place = self.places[place_id]
+                names.setdefault(place_id, next((n for n in place.all_names() if fold(n) == key), place.name))
+        return list(dict.fromkeys(names.values()))[:limit]
 
     def search(self, query: str) -> list[Place]:
         """Places any of whose names contains the query (folded); all places for an empty query."""

@@ -329,7 +329,7 @@ def _cell_text(row: Row, cell: Cell, sides: Sides) -> Text:
     text = safe(value)
     for when, earlier in cell.revisions:
         shown = sides.name(earlier) if row.key == "initiator" else earlier
-        text.append_text(safe(f"\nearlier: {shown}" + (f" ({when})" if when else ""), "dim"))
+        text.append_text(safe(f"\nearlier: {shown}" + (f" ({when})" if when and when != earlier else ""), "dim"))
     return text
 
 
@@ -448,6 +448,8 @@ def _bars(buckets: list[tuple[str, int]], title: str) -> Table:
 
 
 def summary_view(summary: Summary, sides: Sides) -> RenderableType:
+    if not summary.incidents:
+        return Text("No incidents match.", style="dim")
     parts: list[RenderableType] = []
     totals = _grid()
     period = f"{summary.period[0]} to {summary.period[1]}" if summary.period else "no incidents"
@@ -456,7 +458,9 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
     totals.add_row("Period", period)
     totals.add_row("Incidents", str(summary.incidents))
     totals.add_row(f"With accounts from both {names}", str(summary.with_both))
-    totals.add_row("Of those, with conflicting accounts", f"{summary.conflicting}{share}")
+    totals.add_row(
+        "Of those, with conflicting accounts", f"{summary.conflicting}{share}" if summary.with_both else "n/a"
+    )
     parts.append(Panel(totals, title="Totals", title_align="left", box=box.ROUNDED))
     parts.append(
         _bars(

@@ -282,7 +282,15 @@ def read_gazetteer(root: Path | None, display: Callable[[Path], str] = str) -> t
         merged = {p.id: p for p in places}
         merged.update({p.id: p for p in local})
         places = list(merged.values())
+        # A local place may sit within a built-in one: containment is checked on the merged list.
+        known = {p.id for p in places}
         problems += read_problems + [p for p in local_problems if "unknown place id" not in p.message]
+        problems += [
+            Problem(display(path), 0, f"{place.id}.within", f"unknown place id {parent!r}")
+            for place in local
+            for parent in place.within
+            if parent not in known
+        ]
     return Gazetteer(places), problems
 
 

@@ -128,6 +128,10 @@ def read_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(mark.line + 1 if mark else 0, _yaml_message(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (an escape, a NUL)
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlSyntaxError(line, f"character U+{code:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(0, str(exc).splitlines()[0]) from None
     return root

@@ -107,6 +107,12 @@ def test_different_weapons_conflict_shared_ones_agree():
     )
 
 
+def test_two_allegations_are_not_an_agreement():
+    # Mirror accusations both "allege": calling that row "agree" would read as consensus.
+    value = make(claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="armenia"))
+    assert verdicts(value)["stance"] is None
+
+
 def test_a_denial_conflicts_with_an_allegation():
     value = make(claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", stance="denies"))
     assert verdicts(value)["stance"] == CONFLICT

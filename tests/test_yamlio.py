@@ -52,3 +52,9 @@ def test_writer_keeps_letters_readable_and_is_stable():
     text = dump_yaml(data)
     assert "Daşkəsən / Սոթք / Сотк" in text
     assert dump_yaml(read_yaml(text)) == text
+
+
+def test_a_character_yaml_refuses_is_located_on_its_line():
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml("id: a\ntitle: ok\nnotes: bad \x1b[31m here\n")
+    assert caught.value.line == 3 and "U+001B" in str(caught.value)
