@@ -20,7 +20,7 @@ from .dates import is_relative
 from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
-from .places import NAMINGS, Gazetteer, did_you_mean, uncertain_note
+from .places import NAMINGS, Gazetteer, did_you_mean, fold, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, select
 from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
 from .summary import BREAKDOWNS, summarise, summary_data
@@ -128,10 +128,18 @@ class App:
             if not can_ask:
                 raise UsageError(f"{option}: {name!r} is ambiguous: write {' or '.join(repr(f) for f in forms)}")
             click.echo(f"{strip_unsafe(name)!r} can mean:", err=True)
-            for number, form in enumerate(forms, 1):
-                click.echo(f"  {number}) {form}", err=True)
-            chosen = click.prompt("Which one", type=click.IntRange(1, len(forms)), err=True)
-            return forms[chosen - 1]
+            for number, (form, place) in enumerate(zip(forms, resolution.candidates, strict=True), 1):
+                what = ", ".join(filter(None, [place.name, place.type, place.country]))
+                click.echo(f"  {number}) {form}  ({what})", err=True)
+            while True:
+                answer = click.prompt("Which one (number or name)", err=True).strip()
+                chosen = [f for n, f in enumerate(forms, 1) if answer == str(n) or fold(answer) == fold(f)]
+                chosen = chosen or [
+                    f for f, p in zip(forms, resolution.candidates, strict=True) if fold(answer) == fold(p.name)
+                ]
+                if len(chosen) == 1:
+                    return chosen[0]
+                click.echo(f"  answer 1 to {len(forms)}, or one of the names above", err=True)
         if resolution.uncertain:
             render.message(f"warning: {option}: {uncertain_note(resolution)}", stderr=True)
         elif not resolution.candidates:
