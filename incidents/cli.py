@@ -21,7 +21,7 @@ from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
 from .places import NAMINGS, Gazetteer, did_you_mean, fold, uncertain_note
-from .query import Filters, PlaceMatcher, gazetteer_matcher, select
+from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
 from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
 from .summary import BREAKDOWNS, summarise, summary_data
 
@@ -181,6 +181,10 @@ class App:
 
     def incidents(self) -> list[Incident]:
         return [r.incident for r in self.records()]
+
+    def valid_incidents(self) -> list[Incident]:
+        """The incidents that pass `check`, without reporting the others (for a side glance)."""
+        return [r.incident for r in self._checked()[0]]
 
     def record(self, incident_id: str) -> Incident:
         """One valid incident by id; an id whose file has problems is refused with them, not as unknown."""
@@ -437,6 +441,15 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
         regions=[app.settle_place(r, "--region", can_ask) for r in regions], tags=list(tags), notes=note,
     )  # fmt: skip
     new_directory = not app.store.root.is_dir()
+    if not new_directory:
+        for other in same_event(incident, app.valid_incidents(), app.matcher()):
+            render.message(
+                f"warning: {other.id} is on the same day at the same place; to add an account of it,"
+                f" use `incidents claim {other.id}`",
+                stderr=True,
+            )
+            if can_ask and not click.confirm("Add a separate incident anyway?", default=False, err=True):
+                raise click.exceptions.Abort
     created, path = app.store.create(incident)
     if new_directory:  # a mistyped --records would otherwise start a second tree unnoticed
         render.message(f"note: started a new records directory at {app.store.display(app.store.root)}", stderr=True)

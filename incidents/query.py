@@ -101,3 +101,19 @@ def select(
 ) -> list[Incident]:
     """The incidents that pass every filter, newest first."""
     return newest_first(i for i in incidents if matches(i, filters, place_matcher))
+
+
+def same_event(
+    new: Incident, incidents: Iterable[Incident], place_matcher: PlaceMatcher = words_match
+) -> list[Incident]:
+    """Incidents that may be the one being added: their days overlap and they share a place
+    (by identity: Zod is Sotk). A second account of one event belongs in a claim, not a record."""
+    new_end = new.end_date or new.date
+    names = all_places(new)
+    return [
+        other
+        for other in incidents
+        if other.date <= new_end
+        and new.date <= (other.end_date or other.date)
+        and any(place_matcher(name, all_places(other)) for name in names)
+    ]

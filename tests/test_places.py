@@ -10,7 +10,7 @@ import yaml
 from incidents.places import fold
 from incidents.store import Store, read_gazetteer
 
-from .conftest import REPO, claim, incident
+from .conftest import REPO, claim, incident, snapshot
 
 GAZETTEER = read_gazetteer(None)[0]
 REFERENCE = REPO.parent / "shared" / "reference" / "places.md"
@@ -293,3 +293,16 @@ def test_a_probable_name_is_matched_as_written_and_said_so(cli, make_records):
     result = cli("--records", str(root), "list", "--region", "Khaipalu", "--format", "json")
     assert [row["id"] for row in json.loads(result.stdout)] == ["2023-03-05-khaipalu"]
     assert "only probably Khalfali" in result.stderr
+
+
+def test_adding_the_same_event_again_is_pointed_out(cli, make_records):
+    # Zod is Sotk: a second account of one event belongs in a claim, not in a second record.
+    root = make_records(incident())
+    args = ["--records", str(root), "add", "--date", "1 Sep 2023", "--title", "Fire at Zod", "--place", "Zod"]
+    before = snapshot(root)
+    refused = cli(*args, "--interactive", input="n\n")
+    assert refused.exit_code == 1 and "2023-09-01-sotk is on the same day at the same place" in refused.output
+    assert snapshot(root) == before
+    added = cli(*args)  # a script is warned, and the record is added: it may be a second incident
+    assert added.exit_code == 0 and "incidents claim 2023-09-01-sotk" in added.stderr
+    assert (root / "2023" / "2023-09-01-zod.yaml").is_file()
