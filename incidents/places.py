@@ -104,7 +104,7 @@ _KIND_WORDS_RAW: dict[str, str | None] = {
     **dict.fromkeys(["town", "city", "şəhəri", "город"], "town"),
     **dict.fromkeys(
         ["region", "municipality", "direction", "area", "areas", "settlement", "settlements", "sector", "section",
-         "istiqaməti", "bölgəsi", "ərazisi", "qəsəbəsi", "направление"],
+         "istiqaməti", "bölgəsi", "ərazisi", "qəsəbəsi", "направление", "ar", "massif"],
         None,
     ),
 }  # fmt: skip

@@ -97,6 +97,7 @@ def test_a_region_filter_does_not_match_the_province_from_a_village():
         ("Istisu", {"jermuk", "istisu_kalbajar"}),
         ("Martuni", {"martuni_gegharkunik", "khojavend"}),
         ("Tavush", {"tavush", "tavush_village"}),
+        ("Agarak", {"agarak", "agarak_lori", "agarak_aragatsotn"}),  # places.md 0.3: Syunik town, two villages
     ],
 )
 def test_ambiguous_names_are_never_merged(name, expected):
@@ -306,3 +307,21 @@ def test_adding_the_same_event_again_is_pointed_out(cli, make_records):
     added = cli(*args)  # a script is warned, and the record is added: it may be a second incident
     assert added.exit_code == 0 and "incidents claim 2023-09-01-sotk" in added.stderr
     assert (root / "2023" / "2023-09-01-zod.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "place_id", "within"),
+    [
+        # places.md names these only in its prose; they are known, with what contains them.
+        ("Zəylik", "zeylik", "kalbajar"),
+        ("Yuxarı Ayrım", "yukhari_ayrim", "kalbajar"),
+        ("Tezekend", "tezekend", "dashkasan"),
+        ("Kilit", "kilit", "ordubad"),
+        ("Karchevan", "karchevan", "syunik"),
+        ("Sadarak District (Nakhchivan AR)", "sadarak", "nakhchivan"),  # a reference canonical name
+    ],
+)
+def test_places_from_the_references_prose(name, place_id, within):
+    place = GAZETTEER.resolve(name).place
+    assert place.id == place_id and within in GAZETTEER.ancestors(place_id)
+    assert place.lat is None or place_id == "sadarak"  # no coordinate the reference does not give
