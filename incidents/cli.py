@@ -6,23 +6,22 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
 
 from . import render
+from .app import App
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
 from .dates import is_relative
 from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
-from .errors import EXIT_DATA, IncidentsError, NotFoundError, Problem, RecordProblems, UsageError
-from .model import PRECISIONS, STANCES, STATUSES, Incident, Sides, incident_to_data, strip_unsafe
-from .places import NAMINGS, Gazetteer, did_you_mean, fold, uncertain_note
-from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
-from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
+from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
+from .model import PRECISIONS, STANCES, STATUSES, Incident, incident_to_data, strip_unsafe
+from .places import NAMINGS, did_you_mean
+from .prompts import ask, ask_list, ask_optional, can_ask
+from .query import Filters, same_event, select
 from .summary import BREAKDOWNS, summarise, summary_data
 
 EXIT_INTERNAL = 3
@@ -74,131 +73,6 @@ class IncidentsGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-@dataclass
-class App:
-    """What every command needs, computed once and only when asked for."""
-
-    records_option: str | None
-    _store: Store | None = None
-    _loaded: Loaded | None = None
-    _sides: Sides | None = field(default=None)
-    _gazetteer: Gazetteer | None = field(default=None)
-    _valid: list[Record] | None = None
-    _errors: list[Problem] = field(default_factory=list)
-    left_out: list[Problem] = field(default_factory=list)  # errors that kept records out of the output
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(find_records_dir(self.records_option))
-        return self._store
-
-    def loaded(self) -> Loaded:
-        if self._loaded is None:
-            self._loaded = self.store.load()
-        return self._loaded
-
-    def sides(self) -> Sides:
-        if self._sides is None:
-            sides, problems = self.store.sides()
-            if problems:
-                raise RecordProblems(problems)
-            self._sides = sides
-        return self._sides
-
-    def gazetteer(self) -> Gazetteer:
-        if self._gazetteer is None:
-            try:
-                root: Path | None = self.store.root
-            except UsageError:  # no records directory: the built-in gazetteer alone
-                root = None
-            gazetteer, problems = read_gazetteer(root, lambda path: str(path))
-            if problems:
-                raise RecordProblems(problems)
-            self._gazetteer = gazetteer
-        return self._gazetteer
-
-    def settle_place(self, name: str, option: str, can_ask: bool) -> str:
-        """An ambiguous place name is never guessed: asked about on a terminal, refused in a script.
-        An unknown one is accepted with a warning and the closest known names."""
-        gazetteer = self.gazetteer()
-        resolution = gazetteer.resolve(name)
-        if resolution.ambiguous:
-            forms = gazetteer.qualified_forms(resolution)
-            if not can_ask:
-                raise UsageError(f"{option}: {name!r} is ambiguous: write {' or '.join(repr(f) for f in forms)}")
-            click.echo(f"{strip_unsafe(name)!r} can mean:", err=True)
-            for number, (form, place) in enumerate(zip(forms, resolution.candidates, strict=True), 1):
-                what = ", ".join(filter(None, [place.name, place.type, place.country]))
-                click.echo(f"  {number}) {form}  ({what})", err=True)
-            while True:
-                answer = click.prompt("Which one (number or name)", err=True).strip()
-                chosen = [f for n, f in enumerate(forms, 1) if answer == str(n) or fold(answer) == fold(f)]
-                chosen = chosen or [
-                    f for f, p in zip(forms, resolution.candidates, strict=True) if fold(answer) == fold(p.name)
-                ]
-                if len(chosen) == 1:
-                    return chosen[0]
-                click.echo(f"  answer 1 to {len(forms)}, or one of the names above", err=True)
-        if resolution.uncertain:
-            render.message(f"warning: {option}: {uncertain_note(resolution)}", stderr=True)
-        elif not resolution.candidates:
-            render.message(
-                f"warning: {option}: {name!r} is not in the gazetteer{did_you_mean(gazetteer, name)}", stderr=True
-            )
-        return name
-
-    def matcher(self) -> PlaceMatcher:
-        return gazetteer_matcher(self.gazetteer())
-
-    def records(self) -> list[Record]:
-        """The records that pass `check`. The rest are never used silently: each of their problems
-        is printed on stderr and the command exits 1 after its output, so that neither a person
-        nor a script takes a listing or a total with a record missing (or counted twice, when two
-        files share an id) for the whole."""
-        valid, errors = self._checked()
-        if errors and not self.left_out:
-            self.left_out = errors
-            files = len({p.path for p in errors})
-            render.problems(errors, stderr=True)
-            render.message(
-                f"incidents: error: {files} record file{'s' * (files > 1)} left out of this output"
-                " for the problems above; fix them (`incidents check` lists them all)",
-                stderr=True,
-            )
-        if not self.loaded().files:
-            render.message(f"{self.store.root} holds no records yet; add one with `incidents add`.", stderr=True)
-        return valid
-
-    def _checked(self) -> tuple[list[Record], list[Problem]]:
-        """The records that pass `check`, and the errors that keep the others out."""
-        if self._valid is None:
-            loaded = self.loaded()
-            self._errors = [p for p in check(loaded, self.sides(), self.gazetteer()) if p.severity == "error"]
-            bad = {p.path for p in self._errors}
-            self._valid = [r for r in loaded.records if r.shown not in bad]
-        return self._valid, self._errors
-
-    def incidents(self) -> list[Incident]:
-        return [r.incident for r in self.records()]
-
-    def valid_incidents(self) -> list[Incident]:
-        """The incidents that pass `check`, without reporting the others (for a side glance)."""
-        return [r.incident for r in self._checked()[0]]
-
-    def record(self, incident_id: str) -> Incident:
-        """One valid incident by id; an id whose file has problems is refused with them, not as unknown."""
-        valid, errors = self._checked()
-        for record in valid:
-            if record.incident.id == incident_id:
-                return record.incident
-        files = {r.shown for r in self.loaded().records if r.incident.id == incident_id}
-        problems = [p for p in errors if p.path in files or Path(p.path).stem == incident_id]
-        if problems:
-            raise RecordProblems(problems)
-        raise NotFoundError(f"no incident with id {incident_id!r} in {self.store.display(self.store.root)}")
-
-
 pass_app = click.make_pass_decorator(App)
 
 
@@ -246,7 +120,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
             side_id = found.id
         if region:
             app = click.get_current_context().find_object(App)
-            region = app.settle_place(region, "--region", _can_ask(None))  # type: ignore[union-attr]
+            region = app.settle_place(region, "--region", can_ask(None))  # type: ignore[union-attr]
         start, end = _date_option(since, "--since"), _date_option(until, "--until")
         if start and end and start > end:
             raise UsageError(f"--since {start} is after --until {end}: no incident can match")
@@ -261,51 +135,6 @@ def interactive_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "--interactive/--no-interactive", default=None,
         help="Ask for missing values. Default: ask when stdin is a terminal.",
     )(command)  # fmt: skip
-
-
-def _can_ask(flag: bool | None) -> bool:
-    return sys.stdin.isatty() if flag is None else flag
-
-
-def ask(
-    value: Any,
-    option: str,
-    prompt: str,
-    interactive: bool,
-    check: Callable[[str], Any] | None = None,
-    default: str | None = None,
-) -> Any:
-    """Return value, or ask for it on a terminal until it is valid; fail plainly in a script."""
-    while value in (None, ""):
-        if not interactive:
-            raise UsageError(f"missing {option} (not asked for: stdin is not a terminal, or --no-interactive)")
-        value = click.prompt(prompt, default=default, show_default=default is not None, err=True).strip()
-        if check and value:
-            try:
-                check(value)
-            except IncidentsError as exc:
-                click.echo(f"  {strip_unsafe(str(exc))}", err=True)
-                value = None
-    return value
-
-
-def ask_optional(prompt: str, check: Callable[[str], Any] | None = None) -> str | None:
-    """Ask for a value a person may skip with Enter; asked again until valid."""
-    while True:
-        value = click.prompt(f"{prompt} (Enter to skip)", default="", show_default=False, err=True).strip()
-        if not value or check is None:
-            return value or None
-        try:
-            check(value)
-            return value
-        except IncidentsError as exc:
-            click.echo(f"  {strip_unsafe(str(exc))}", err=True)
-
-
-def ask_list(prompt: str) -> list[str]:
-    """Several values on one line, separated by commas."""
-    answer = ask_optional(f"{prompt}, separated by commas")
-    return [part.strip() for part in (answer or "").split(",") if part.strip()]
 
 
 @click.group(cls=IncidentsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -409,15 +238,15 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
     On a terminal, a missing date or title starts the questions: those two, then places, region
     and tags (Enter skips). A date such as 'last Sunday' is resolved against the date of the
     statement (--reported, or asked for), and the record's notes say how."""
-    can_ask = _can_ask(interactive)
-    questions = can_ask and not (day and title)
+    asking = can_ask(interactive)
+    questions = asking and not (day and title)
     reference = _date_option(reported, "--reported")
     if questions and day and is_relative(day) and reference is None:
         reference = read_date(ask(None, "--reported", f"Date of the statement that says {day!r}", True), "--reported")[
             0
         ]
     while not day:
-        day = ask(None, "--date", "Date of the incident", can_ask)
+        day = ask(None, "--date", "Date of the incident", asking)
         if is_relative(day) and reference is None:
             reference = _date_option(ask_optional(f"Date of the statement that says {day!r}", _date_check), "")
         try:
@@ -426,7 +255,7 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
             click.echo(f"  {strip_unsafe(str(exc))}", err=True)
             day = None
     start, parsed_precision = read_date(day, "--date", reference)
-    title = ask(title, "--title", "Title", can_ask)
+    title = ask(title, "--title", "Title", asking)
     end = _date_option(end_date, "--end-date")
     if questions:
         places = places or tuple(ask_list("Places"))
@@ -437,8 +266,8 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
         note = f"{note}\n{how}" if note else how
     incident = new_incident(
         day=start, title=title, end=end, precision=precision or (parsed_precision if parsed_precision != "day" else None),
-        places=[app.settle_place(p, "--place", can_ask) for p in places],
-        regions=[app.settle_place(r, "--region", can_ask) for r in regions], tags=list(tags), notes=note,
+        places=[app.settle_place(p, "--place", asking) for p in places],
+        regions=[app.settle_place(r, "--region", asking) for r in regions], tags=list(tags), notes=note,
     )  # fmt: skip
     new_directory = not app.store.root.is_dir()
     if not new_directory:
@@ -448,7 +277,7 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
                 f" use `incidents claim {other.id}`",
                 stderr=True,
             )
-            if can_ask and not click.confirm("Add a separate incident anyway?", default=False, err=True):
+            if asking and not click.confirm("Add a separate incident anyway?", default=False, err=True):
                 raise click.exceptions.Abort
     created, path = app.store.create(incident)
     if new_directory:  # a mistyped --records would otherwise start a second tree unnoticed
@@ -494,14 +323,14 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
 
     On a terminal, a missing side or source starts the questions: side, stance, who spoke, when,
     whom it blames, the statement and the source (Enter skips what is optional)."""
-    can_ask = _can_ask(interactive)
+    asking = can_ask(interactive)
     sides = app.sides()
-    questions = can_ask and not (values["side"] and (values["source_title"] or values["source_ref"]))
+    questions = asking and not (values["side"] and (values["source_title"] or values["source_ref"]))
 
     def side_check(option: str) -> Callable[[str], str]:
         return lambda value: side_id(value, sides, option)
 
-    values["side"] = ask(values["side"], "--side", f"Side ({', '.join(sides.ids)})", can_ask, side_check("side"))
+    values["side"] = ask(values["side"], "--side", f"Side ({', '.join(sides.ids)})", asking, side_check("side"))
     if questions:
         values["stance"] = values["stance"] or click.prompt(
             "Stance", type=click.Choice(STANCES), default="alleges", err=True
@@ -512,14 +341,14 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
         values["statement"] = values["statement"] or ask_optional("The statement, quoted or summarised")
     values["stance"] = values["stance"] or "alleges"
     if not (values["source_title"] or values["source_ref"]):
-        if not can_ask:
+        if not asking:
             raise UsageError(
                 "missing --source-title or --source-ref (not asked for: stdin is not a terminal, or --no-interactive)"
             )
         values["source_title"] = ask_optional("Source headline")
         if not values["source_title"]:
             values["source_ref"] = ask(None, "--source-ref", "Source reference (a file, an archive id…)", True)
-    places = [app.settle_place(p, "--place", can_ask) for p in values.pop("places")]
+    places = [app.settle_place(p, "--place", asking) for p in values.pop("places")]
     figures = {kind: list(values.pop(kind)) for kind in ("killed", "wounded", "captured", "missing")}
     typed = ClaimInput(figures=figures, weapons=list(values.pop("weapons")), places=places, **values)
 
