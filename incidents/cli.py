@@ -323,6 +323,7 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
 
     On a terminal, a missing side or source starts the questions: side, stance, who spoke, when,
     whom it blames, the statement and the source (Enter skips what is optional)."""
+    app.store.existing(incident_id)  # before any question: answers to a wrong id would be lost
     asking = can_ask(interactive)
     sides = app.sides()
     questions = asking and not (values["side"] and (values["source_title"] or values["source_ref"]))

@@ -72,7 +72,8 @@ def choose(name: str, forms: list[str], names: list[str], descriptions: list[str
     while True:
         answer = click.prompt("Which one (number or name)", err=True).strip()
         chosen = [f for n, f in enumerate(forms, 1) if answer == str(n) or fold(answer) == fold(f)]
-        chosen = chosen or [f for f, own in zip(forms, names, strict=True) if fold(answer) == fold(own)]
+        if fold(answer) != fold(name):  # the ambiguous name itself is not an answer
+            chosen = chosen or [f for f, own in zip(forms, names, strict=True) if fold(answer) == fold(own)]
         if len(chosen) == 1:
             return chosen[0]
         click.echo(f"  answer 1 to {len(forms)}, or one of the names above", err=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -205,6 +206,16 @@ class Store:
                 return candidate, path
         raise DataError(f"could not find a free id for {incident.id}")
 
+    def existing(self, incident_id: str) -> Path:
+        """The file of a recorded incident, or an error that says why there is none."""
+        if not ID_PATTERN.match(incident_id):
+            raise UsageError(f"{incident_id!r} is not a usable incident id: an id looks like 2023-09-01-sotk")
+        require_existing(self.root)
+        path = self.path_for(incident_id)
+        if not path.is_file():
+            raise NotFoundError(f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})")
+        return path
+
     def update(self, incident_id: str, change: Change, reformat: bool = False) -> tuple[Incident, Path, bool]:
         """Re-read a record under a lock, apply `change`, and replace it atomically.
 
@@ -212,11 +223,7 @@ class Store:
         the claim can be appended to the file's own text. Otherwise the file is rewritten in
         canonical form, which would drop its comments: that is refused unless `reformat`.
         Returns the new incident, its path, and whether the file was rewritten whole."""
-        if not ID_PATTERN.match(incident_id):
-            raise UsageError(f"{incident_id!r} is not a usable incident id: an id looks like 2023-09-01-sotk")
-        path = self.path_for(incident_id)
-        if not path.is_file():
-            raise NotFoundError(f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})")
+        path = self.existing(incident_id)
         with _locked(path.parent):
             current, problems = read_record(path, self.display(path))
             if current is None:
@@ -230,8 +237,9 @@ class Store:
                     new_text = kept
                 elif _has_comments(text) and not reformat:
                     raise DataError(
-                        f"{self.display(path)} has comments that rewriting it in canonical form would drop;"
-                        " put `claims:` last in the file so the claim can be appended, or pass --reformat"
+                        f"{self.display(path)} has comments that rewriting it in canonical form would drop, and"
+                        " the claim cannot be appended to its text (that needs `claims:` as the file's last"
+                        " field, a block list); move it there, or pass --reformat to rewrite the file"
                     )
                 else:
                     reformatted = True
@@ -249,15 +257,23 @@ def appended(text: str, current: Incident, updated: Incident) -> str | None:
     if "claims" in data and data.key_lines["claims"] != max(data.key_lines.values()):
         return None  # other fields follow the claims: an appended claim would land among them
     indent = 0
+    lines = text.splitlines(keepends=True)
     if isinstance(claims, LineList) and claims.item_lines:
-        first = text.splitlines()[claims.item_lines[0] - 1]
+        first = lines[claims.item_lines[0] - 1]
         if not first.lstrip().startswith("- "):
             return None  # a flow list: [ ... ]
         indent = len(first) - len(first.lstrip())
+    elif claims == []:  # `claims: []`, as add writes it: the key's line becomes `claims:`
+        index = data.key_lines["claims"] - 1
+        empty = re.fullmatch(r"claims:\s*\[\s*\]\s*(#.*)?\n?", lines[index])
+        if not empty:
+            return None
+        lines[index] = "claims:" + (f"  {empty[1]}" if empty[1] else "") + "\n"
     elif claims is not None:
-        return None  # `claims: []` has no block to add to
+        return None
     block = dump_yaml([claim_to_data(updated.claims[-1])])
-    head = text if text.endswith("\n") else text + "\n"
+    head = "".join(lines)
+    head = head if head.endswith("\n") else head + "\n"
     if "claims" not in data:
         head += "claims:\n"
     result = head + "".join(" " * indent + line + "\n" for line in block.splitlines())
@@ -304,9 +320,19 @@ def render_record(incident: Incident) -> str:
     return text
 
 
-def _temp_file(directory: Path, text: str) -> str:
+def _default_mode() -> int:
+    """The mode an ordinary new file gets here (0o644 under the usual umask of 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _temp_file(directory: Path, text: str, mode: int | None = None) -> str:
+    """A temporary file beside the target, with the target's mode: mkstemp's own 0o600 would make
+    a record unreadable to the others who share the records directory."""
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".incident-", suffix=".tmp")
     try:
+        os.fchmod(fd, _default_mode() if mode is None else mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -340,7 +366,7 @@ def _write_exclusive(path: Path, text: str) -> bool:
 
 
 def _replace(path: Path, text: str) -> None:
-    tmp = _temp_file(path.parent, text)
+    tmp = _temp_file(path.parent, text, stat.S_IMODE(path.stat().st_mode))
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -490,3 +490,10 @@ def test_output_keeps_every_word_at_any_width(cli, monkeypatch, columns):
         assert title in " ".join(listing.split())
         assert "blames Azerbaijan; AM 3 killed, AM 2 wounded" in " ".join(overview.split())
     assert "2021-12-08 to 2023-09-01" in totals and "1 (100%)" in totals
+
+
+def test_claim_on_a_wrong_id_fails_before_asking_anything(cli, make_records):
+    root = make_records(incident())
+    result = cli("--records", str(root), "claim", "2023-09-02-sotk", "--interactive", input="armenia\n" * 20)
+    assert result.exit_code == 1 and "no incident with id '2023-09-02-sotk'" in result.stderr
+    assert "Side" not in result.output

@@ -158,3 +158,31 @@ def test_a_rewrite_that_would_drop_comments_is_refused_unless_asked_for(tmp_path
     assert path.read_text() == before
     updated, _, reformatted = store.update("2023-09-01-sotk", lambda i: i.with_claim(one), reformat=True)
     assert reformatted and "#" not in path.read_text() and store.load().get(updated.id).incident == updated
+
+
+def test_a_commented_record_as_add_wrote_it_takes_a_claim(tmp_path):
+    # add writes `claims: []`; a comment added by hand must survive the first claim.
+    store = Store(tmp_path)
+    created, path = store.create(parsed(claims=[]))
+    path.write_text("# source: Armenpress, 10 Sep\n" + path.read_text().replace("claims: []", "claims: []  # none yet"))
+    one = parsed().claims[0]
+    updated, _, reformatted = store.update(created.id, lambda i: i.with_claim(one))
+    text = path.read_text()
+    assert not reformatted and text.startswith("# source: Armenpress, 10 Sep\n") and "claims:  # none yet\n" in text
+    assert store.load().get(created.id).incident == updated
+
+
+def test_writes_keep_the_file_mode_people_share_records_with(tmp_path):
+    import os
+    import stat
+
+    store = Store(tmp_path)
+    old = os.umask(0o022)
+    try:
+        created, path = store.create(parsed(claims=[]))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # not mkstemp's 0o600
+        path.chmod(0o664)
+        store.update(created.id, lambda i: i.with_claim(parsed().claims[0]))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664
+    finally:
+        os.umask(old)
