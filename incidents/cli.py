@@ -16,7 +16,7 @@ from .app import App
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
 from .dates import is_relative
-from .entry import ClaimInput, new_claim, new_incident, read_date, side_id
+from .entry import ClaimInput, new_claim, new_incident, read_bound, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, incident_to_data, strip_unsafe
 from .places import NAMINGS, did_you_mean
@@ -54,6 +54,10 @@ class IncidentsGroup(click.Group):
             if isinstance(ctx.obj, App) and ctx.obj.left_out:
                 ctx.exit(EXIT_DATA)  # the output is complete for what could be read, but not whole
             return result
+        except RecordProblems as exc:  # every problem of the record, one line each
+            for problem in exc.problems:
+                click.echo(f"incidents: error: {strip_unsafe(str(problem))}", err=True)
+            ctx.exit(exc.exit_code)
         except IncidentsError as exc:
             click.echo(f"incidents: error: {strip_unsafe(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
@@ -98,8 +102,12 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The filters that `list`, `diff` and `summary` share; they combine."""
     options = [
         click.option("--region", help="Region or place name (either side's naming)."),
-        click.option("--since", metavar="DATE", help="Incidents ending on or after DATE."),
-        click.option("--until", metavar="DATE", help="Incidents starting on or before DATE."),
+        click.option(
+            "--since", metavar="DATE", help="Incidents ending on or after DATE (a month or year: its first day)."
+        ),
+        click.option(
+            "--until", metavar="DATE", help="Incidents starting on or before DATE (a month or year: its last day)."
+        ),
         click.option("--side", help="Only incidents on which this side has spoken."),
         click.option("--tag", help="Only incidents with this tag."),
         click.option("--text", metavar="WORDS", help="Only incidents whose text contains every word."),
@@ -121,7 +129,8 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if region:
             app = click.get_current_context().find_object(App)
             region = app.settle_place(region, "--region", can_ask(None))  # type: ignore[union-attr]
-        start, end = _date_option(since, "--since"), _date_option(until, "--until")
+        start = read_bound(since, "--since", end=False) if since else None
+        end = read_bound(until, "--until", end=True) if until else None
         if start and end and start > end:
             raise UsageError(f"--since {start} is after --until {end}: no incident can match")
         filters = Filters(region, start, end, side_id, tag, text, status)

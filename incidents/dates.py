@@ -195,3 +195,16 @@ def window_bounds(start: ParsedTime | None, end: ParsedTime | None) -> tuple[str
             end_day += timedelta(days=1)
         end_text = f"{end_day.isoformat()}T{end.time}" if end_day else end.time
     return start_text, end_text
+
+
+def period_bound(text: str, end: bool) -> date:
+    """A date that bounds a period (--since, --until): a year or a month stands for its first day
+    as a start and its last day as an end, so `--since 2023 --until 'Sep 2023'` covers the lot."""
+    if re.fullmatch(r"\s*\d{4}\s*", text):
+        year = int(text)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    parsed = parse_date(text)
+    if parsed.precision == "month" and end:
+        following = date(parsed.date.year + parsed.date.month // 12, parsed.date.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return parsed.date

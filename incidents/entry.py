@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .dates import DateError, parse_date, parse_offset, parse_time, window_bounds
+from .dates import DateError, parse_date, parse_offset, parse_time, period_bound, window_bounds
 from .errors import Problem, UsageError
 from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, claim_from_data, incident_from_data, slug
 from .places import ascii_fold
@@ -33,6 +33,14 @@ def make_id(day: date, places: list[str], title: str) -> str:
             break
         kept.append(word[:24])
     return f"{day.isoformat()}-{'-'.join(kept) or 'incident'}"
+
+
+def read_bound(text: str, option: str, end: bool) -> date:
+    """--since or --until as a usage error if it cannot be read (see dates.period_bound)."""
+    try:
+        return period_bound(text, end)
+    except DateError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def read_date(text: str, option: str, reference: date | None = None) -> tuple[date, str]:

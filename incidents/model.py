@@ -23,6 +23,7 @@ STANCES = ("alleges", "denies", "confirms", "observed", "no comment")
 PRECISIONS = ("day", "days", "week", "month")
 STATUSES = ("active", "withdrawn", "merged")
 CASUALTY_KINDS = ("killed", "wounded", "captured", "missing")
+YEARS = (1900, 2100)  # dates outside are typing slips (9999, 2203); they also break the timeline
 ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SIDE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 TIME_PATTERN = re.compile(r"^(?:\d{4}-\d{2}-\d{2}T)?(?:[01]\d|2[0-3]):[0-5]\d$")
@@ -363,7 +364,7 @@ class _Fields:
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.data.get(key)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):  # "   " says nothing either
             if required:
                 self.problem(key, "is required")
             return None
@@ -417,10 +418,14 @@ class _Fields:
             return value
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError as exc:
                 self.problem(key, f"{value!r} is not a real date ({exc})")
                 return None
+            if not YEARS[0] <= day.year <= YEARS[1]:  # 2203 for 2023: a slip, not a record
+                self.problem(key, f"{value!r}: the year is outside {YEARS[0]}-{YEARS[1]}")
+                return None
+            return day
         self.problem(key, f"expected a date as YYYY-MM-DD, found {value!r}")
         return None
 

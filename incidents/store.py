@@ -99,6 +99,12 @@ def record_files(root: Path) -> list[Path]:
     return files
 
 
+def stray_files(root: Path) -> list[Path]:
+    """`*.yml` files below root: records saved under the other common ending, which would
+    otherwise be left out of every command without a word."""
+    return sorted(p for p in root.rglob("*.yml") if not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
 def read_data(path: Path, display: str) -> tuple[object, list[Problem]]:
     """Bytes to plain data, with the size, encoding and YAML checks that protect the parser."""
     try:
@@ -150,6 +156,10 @@ class Store:
     def load(self) -> Loaded:
         require_existing(self.root)
         loaded = Loaded(self.root)
+        for path in stray_files(self.root):
+            loaded.problems.append(
+                Problem(self.display(path), 0, "", "record files end in .yaml: rename this file, or it is not read")
+            )
         for path in record_files(self.root):
             loaded.files += 1
             display = self.display(path)

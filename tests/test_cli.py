@@ -497,3 +497,21 @@ def test_claim_on_a_wrong_id_fails_before_asking_anything(cli, make_records):
     result = cli("--records", str(root), "claim", "2023-09-02-sotk", "--interactive", input="armenia\n" * 20)
     assert result.exit_code == 1 and "no incident with id '2023-09-02-sotk'" in result.stderr
     assert "Side" not in result.output
+
+
+def test_slips_that_check_catches(cli, make_records):
+    # A .yml record would be left out without a word; a blank title or year 2203 are slips.
+    root = make_records(
+        incident(),
+        raw={
+            "2023/2023-09-09-x.yml": "id: 2023-09-09-x\ntitle: x\ndate: 2023-09-09\n",
+            "2023/2023-09-10-y.yaml": "id: 2023-09-10-y\ntitle: '   '\ndate: 2023-09-10\n",
+            "2203/2203-09-01-z.yaml": "id: 2203-09-01-z\ntitle: z\ndate: 2203-09-01\n",
+        },
+    )
+    out = cli("--records", str(root), "check").stdout
+    assert "2023-09-09-x.yml: record files end in .yaml" in out
+    assert "2023-09-10-y.yaml:2: title: is required" in out
+    assert "2203-09-01-z.yaml:3: date: '2203-09-01': the year is outside 1900-2100" in out
+    shown = cli("--records", str(root), "show", "2023-09-10-y")
+    assert shown.exit_code == 1 and shown.stderr.startswith("incidents: error: ")

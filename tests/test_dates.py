@@ -90,3 +90,20 @@ def test_offsets():
     assert parse_offset("UTC+04:00") == "+04:00"
     with pytest.raises(DateError):
         parse_offset("four")
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2023", False, date(2023, 1, 1)),
+        ("2023", True, date(2023, 12, 31)),
+        ("Sep 2023", False, date(2023, 9, 1)),
+        ("Sep 2023", True, date(2023, 9, 30)),  # a month as an end is its last day, not its first
+        ("Dec 2023", True, date(2023, 12, 31)),
+        ("2023-09-13", True, date(2023, 9, 13)),
+    ],
+)
+def test_a_year_or_month_bounds_a_period_whole(text, end, expected):
+    from incidents.dates import period_bound
+
+    assert period_bound(text, end) == expected
