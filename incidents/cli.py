@@ -15,7 +15,7 @@ from . import render
 from .app import App
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
-from .dates import is_relative
+from .dates import needs_reference
 from .entry import ClaimInput, new_claim, new_incident, read_bound, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
 from .model import PRECISIONS, STANCES, STATUSES, Incident, incident_to_data, strip_unsafe
@@ -250,27 +250,26 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
     asking = can_ask(interactive)
     questions = asking and not (day and title)
     reference = _date_option(reported, "--reported")
-    if questions and day and is_relative(day) and reference is None:
-        reference = read_date(ask(None, "--reported", f"Date of the statement that says {day!r}", True), "--reported")[
-            0
-        ]
+    if questions and day and needs_reference(day) and reference is None:
+        said = ask(None, "--reported", f"Date of the statement that says {day!r}", True, _date_check)
+        reference = _date_option(said, "--reported")
     while not day:
         day = ask(None, "--date", "Date of the incident", asking)
-        if is_relative(day) and reference is None:
+        if needs_reference(day) and reference is None:
             reference = _date_option(ask_optional(f"Date of the statement that says {day!r}", _date_check), "")
         try:
             read_date(day, "--date", reference)
         except IncidentsError as exc:
             click.echo(f"  {strip_unsafe(str(exc))}", err=True)
             day = None
-    start, parsed_precision = read_date(day, "--date", reference)
+    start, parsed_precision = read_date(day, "--date", reference, "or give the date of the statement with --reported")
     title = ask(title, "--title", "Title", asking)
     end = _date_option(end_date, "--end-date")
     if questions:
         places = places or tuple(ask_list("Places"))
         regions = regions or tuple(ask_list("Region (administrative units)"))
         tags = tags or tuple(ask_list("Tags"))
-    if is_relative(day) and reference:
+    if reference and needs_reference(day):
         how = f"Date given as {day!r} in a statement of {reference.isoformat()}, resolved to {start.isoformat()}."
         note = f"{note}\n{how}" if note else how
     incident = new_incident(
@@ -387,7 +386,7 @@ def _columns(app: App, names: str | None) -> list[str] | None:
     "--sides",
     "side_names",
     metavar="A,B,...",
-    help="Columns to compare (default: Armenia, Azerbaijan and every third party that spoke).",
+    help="Sides to compare (default: the principal sides, and with an ID also every third party that spoke).",
 )
 @click.option("--all", "every", is_flag=True, help="One column per statement, to show every revision.")
 @filter_options

@@ -45,12 +45,12 @@ def blamed(claims: list[Claim]) -> str | None:
     return None
 
 
-def initiator_verdict(incident: Incident) -> str:
-    """Whether the claimants agree on who started it: agree, conflict, one-sided or unstated.
-
-    A denial counts against any allegation by another side, since it contests the account.
+def initiator_verdict(incident: Incident, only: list[str] | None = None) -> str:
+    """Whether the claimants (or `only` these) agree on who started it: agree, conflict,
+    one-sided or unstated. A denial counts against any allegation by another side, since it
+    contests the account.
     """
-    sides = by_side(incident)
+    sides = {side: claims for side, claims in by_side(incident).items() if only is None or side in only}
     named = {side: who for side, claims in sides.items() if (who := blamed(claims))}
     denies = {side for side, claims in sides.items() if claims[-1].stance == "denies"}
     if len(set(named.values())) > 1 or (named and denies - set(named)):
@@ -393,7 +393,7 @@ def overview(
         "end_date": incident.end_date.isoformat() if incident.end_date else None,
         "date_precision": incident.date_precision,
         "sides": per_side,
-        "initiator_verdict": initiator_verdict(incident) or None,
+        "initiator_verdict": initiator_verdict(incident, columns) or None,
         "casualties_verdict": _worst(casualty_verdicts),
     }
 

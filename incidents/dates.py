@@ -35,6 +35,21 @@ class DateError(ValueError):
     """A date or time that cannot be read, or could be read more than one way."""
 
 
+class NeedsReference(DateError):
+    """A date that only the day of the statement can complete ("last Sunday", "12 September")."""
+
+
+def needs_reference(text: str) -> bool:
+    """Whether a date is read against the day of the statement; a record should then say so."""
+    try:
+        parse_date(text)
+    except NeedsReference:
+        return True
+    except DateError:
+        return False
+    return False
+
+
 @dataclass(frozen=True)
 class ParsedDate:
     date: date
@@ -93,10 +108,7 @@ def _relative(text: str, reference: date | None) -> date | None:
     days_ago = _DAYS_AGO.match(text)
     weekday = _WEEKDAY_FORM.match(text)
     if reference is None:
-        raise DateError(
-            f"{text!r} is relative to the day it was said; write a calendar date, or give the date of"
-            " the statement (add: --reported)"
-        )
+        raise NeedsReference(f"{text!r} is relative to the day it was said; write a calendar date")
     if lowered == "today":
         return reference
     if lowered == "yesterday":
@@ -127,7 +139,7 @@ def _natural(text: str, reference: date | None) -> ParsedDate:
     if one.year == two.year:
         return ParsedDate(date(one.year, one.month, one.day if precision == "day" else 1), precision)
     if reference is None:
-        raise DateError(f"{text!r} has no year; write the year or give the date of the statement (--reported)")
+        raise NeedsReference(f"{text!r} has no year; write the year")
     day = one.day if precision == "day" else 1
     candidate = _make_date(reference.year, one.month, day, text)
     if candidate > reference:

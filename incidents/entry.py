@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .dates import DateError, parse_date, parse_offset, parse_time, period_bound, window_bounds
+from .dates import DateError, NeedsReference, parse_date, parse_offset, parse_time, period_bound, window_bounds
 from .errors import Problem, UsageError
 from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, claim_from_data, incident_from_data, slug
 from .places import ascii_fold
@@ -43,9 +43,13 @@ def read_bound(text: str, option: str, end: bool) -> date:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def read_date(text: str, option: str, reference: date | None = None) -> tuple[date, str]:
+def read_date(text: str, option: str, reference: date | None = None, hint: str = "") -> tuple[date, str]:
+    """A date typed for `option`; `hint` says how to give the day of the statement where the
+    command has a way to (add: --reported), for a date that needs it."""
     try:
         parsed = parse_date(text, reference)
+    except NeedsReference as exc:
+        raise UsageError(f"{option}: {exc}{', ' + hint if hint else ''}") from None
     except DateError as exc:
         raise UsageError(f"{option}: {exc}") from None
     return parsed.date, parsed.precision

@@ -392,7 +392,7 @@ class _Fields:
             return ()
         items: list[str] = []
         for index, item in enumerate(value):
-            if isinstance(item, str) and item:
+            if isinstance(item, str) and item.strip():
                 items.append(self._clean(f"{key}[{index}]", item, _item_line(value, index)))
             else:
                 self.problem(f"{key}[{index}]", f"expected text, found {_kind(item)}", _item_line(value, index))

@@ -99,6 +99,20 @@ def test_add_resolves_relative_dates_against_reported(cli, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "2023-03-05-khalfali" in result.stdout
+    notes = Store(tmp_path).load().get("2023-03-05-khalfali").incident.notes
+    assert notes == "Date given as 'last Sunday' in a statement of 2023-03-09, resolved to 2023-03-05."
+    yearless = cli(
+        "--records", str(tmp_path), "add", "--date", "September 12", "--reported", "2023-09-06", "--title", "t"
+    )
+    assert "2022-09-12-t" in yearless.stdout  # the latest 12 September before the statement
+    assert "'September 12' in a statement of 2023-09-06" in Store(tmp_path).load().get("2022-09-12-t").incident.notes
+    unresolved = cli("--records", str(tmp_path), "add", "--date", "September 12", "--title", "t")
+    assert (
+        unresolved.exit_code == 2
+        and "has no year; write the year, or give the date of the statement" in unresolved.stderr
+    )
+    since = cli("--records", str(tmp_path), "list", "--since", "last Sunday")
+    assert since.exit_code == 2 and "--reported" not in since.stderr  # list has no --reported to suggest
 
 
 def test_add_refuses_ambiguous_dates(cli, tmp_path):

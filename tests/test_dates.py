@@ -44,9 +44,14 @@ def test_relative_dates_resolve_against_the_statement(text, expected):
     assert parse_date(text, THURSDAY).date == expected
 
 
-def test_relative_date_without_reference_says_what_is_needed():
-    with pytest.raises(DateError, match="--reported"):
-        parse_date("last Sunday")
+def test_a_date_only_the_statement_can_complete_says_so():
+    from incidents.dates import NeedsReference, needs_reference
+
+    for text in ("last Sunday", "12 September"):
+        with pytest.raises(NeedsReference):
+            parse_date(text)
+        assert needs_reference(text)
+    assert not needs_reference("12 September 2022") and not needs_reference("12.07.2022")
 
 
 def test_month_only_dates_have_month_precision():

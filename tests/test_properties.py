@@ -25,8 +25,8 @@ LETTERS = st.characters(
     whitelist_categories=("Lu", "Ll", "Nd", "Zs", "Po", "Pd", "Ps", "Pe", "Sm"),
     whitelist_characters="əƏşŞğĞçÇıİöüՍոթքСотк:#&*!|>'\"%@`-?,[]{}",
 )
-text = st.text(LETTERS, min_size=1, max_size=30)
-notes = st.one_of(st.none(), st.text(st.one_of(LETTERS, st.just("\n")), min_size=1, max_size=60))
+text = st.text(LETTERS, min_size=1, max_size=30).filter(str.strip)  # blank text is refused
+notes = st.one_of(st.none(), st.text(st.one_of(LETTERS, st.just("\n")), min_size=1, max_size=60).filter(str.strip))
 days = st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31))
 side = st.sampled_from(["armenia", "azerbaijan", "eu-mission", "russia"])
 count = st.one_of(
