@@ -16,15 +16,16 @@ from .app import App
 from .checks import check, side_problems
 from .compare import compare, comparison_data, overview
 from .dates import needs_reference
-from .entry import ClaimInput, new_claim, new_incident, read_bound, read_date, side_id
+from .entry import ClaimInput, casualties, casualty_answer, new_claim, new_incident, read_bound, read_date, side_id
 from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
-from .model import PRECISIONS, STANCES, STATUSES, Incident, incident_to_data, strip_unsafe
+from .model import CASUALTY_KINDS, PRECISIONS, STANCES, STATUSES, Incident, incident_to_data, strip_unsafe
 from .places import NAMINGS, did_you_mean
 from .prompts import ask, ask_list, ask_optional, can_ask
 from .query import Filters, same_event, select
 from .summary import BREAKDOWNS, summarise, summary_data
 
 EXIT_INTERNAL = 3
+EXIT_ABORTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 class IncidentsGroup(click.Group):
@@ -43,9 +44,9 @@ class IncidentsGroup(click.Group):
         except click.ClickException as exc:
             click.echo(f"incidents: error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort:  # Ctrl-C, end of input, or "no" to a question
             click.echo("\nincidents: aborted; nothing was written", err=True)
-            sys.exit(EXIT_DATA)
+            sys.exit(EXIT_ABORTED)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -279,14 +280,14 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
     )  # fmt: skip
     new_directory = not app.store.root.is_dir()
     if not new_directory:
-        for other in same_event(incident, app.valid_incidents(), app.matcher()):
+        for other in (same := same_event(incident, app.valid_incidents(), app.matcher())):
             render.message(
                 f"warning: {other.id} is on the same day at the same place; to add an account of it,"
                 f" use `incidents claim {other.id}`",
                 stderr=True,
             )
-            if asking and not click.confirm("Add a separate incident anyway?", default=False, err=True):
-                raise click.exceptions.Abort
+        if same and asking and not click.confirm("Add a separate incident anyway?", default=False, err=True):
+            raise click.exceptions.Abort
     created, path = app.store.create(incident)
     if new_directory:  # a mistyped --records would otherwise start a second tree unnoticed
         render.message(f"note: started a new records directory at {app.store.display(app.store.root)}", stderr=True)
@@ -348,6 +349,14 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
         values["reported"] = values["reported"] or ask_optional("Date of the statement", _date_check)
         values["initiator"] = values["initiator"] or ask_optional("Side it says started it", side_check("initiator"))
         values["statement"] = values["statement"] or ask_optional("The statement, quoted or summarised")
+        values["places"] = values["places"] or tuple(ask_list("Places, as this side names them"))
+        values["weapons"] = values["weapons"] or tuple(ask_list("Weapons"))
+        if not any(values[kind] for kind in CASUALTY_KINDS):
+            answer = ask_optional(
+                "Casualties, e.g. 'killed armenia=3, wounded azerbaijan=2+'",
+                lambda text: casualties(casualty_answer(text), sides),
+            )
+            values.update(casualty_answer(answer or ""))
     values["stance"] = values["stance"] or "alleges"
     if not (values["source_title"] or values["source_ref"]):
         if not asking:
@@ -356,7 +365,9 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
             )
         values["source_title"] = ask_optional("Source headline")
         if not values["source_title"]:
-            values["source_ref"] = ask(None, "--source-ref", "Source reference (a file, an archive id…)", True)
+            values["source_ref"] = ask(
+                None, "--source-ref", "No headline: a source reference is required (a file, an archive id…)", True
+            )
     places = [app.settle_place(p, "--place", asking) for p in values.pop("places")]
     figures = {kind: list(values.pop(kind)) for kind in ("killed", "wounded", "captured", "missing")}
     typed = ClaimInput(figures=figures, weapons=list(values.pop("weapons")), places=places, **values)

@@ -166,6 +166,17 @@ def casualties(figures: dict[str, list[str]], sides: Sides) -> dict[str, Any]:
     return data
 
 
+def casualty_answer(text: str) -> dict[str, list[str]]:
+    """'killed armenia=3, wounded azerbaijan=2+' (an answer to a question) as --killed/--wounded values."""
+    figures: dict[str, list[str]] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        kind, _, figure = item.partition(" ")
+        if kind.lower() not in CASUALTY_KINDS or not figure.strip():
+            raise UsageError(f"{item!r}: write a kind ({', '.join(CASUALTY_KINDS)}) and SIDE=N, e.g. killed armenia=3")
+        figures.setdefault(kind.lower(), []).append(figure.strip())
+    return figures
+
+
 def new_claim(incident: Incident, typed: ClaimInput, sides: Sides) -> Claim:
     """Validate a typed claim for `incident`; relative dates resolve against --reported."""
     reported = read_date(typed.reported, "--reported")[0] if typed.reported else None

@@ -157,6 +157,10 @@ def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
         "2023-09-01",
         "azerbaijan",  # initiator
         "",  # statement skipped
+        "Sotk",  # places
+        "artillery",  # weapons
+        "killed armenia=lots",  # refused at once
+        "killed armenia=3, wounded armenia=at least two",
         "",  # no headline: a reference is asked for instead
         "archive/2023-09-01-mod.pdf",
     ]
@@ -168,6 +172,8 @@ def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
         "armenia", "Ministry of Defence", "2023-09-01", "azerbaijan",
     )  # fmt: skip
     assert (added.statement, added.source.title, added.source.ref) == (None, None, "archive/2023-09-01-mod.pdf")
+    assert (added.places, added.weapons) == (("Sotk",), ("artillery",))
+    assert {(f.kind, str(f.count)) for f in added.casualties} == {("killed", "3"), ("wounded", "at least 2")}
 
 
 def test_claim_time_window_and_civilian_figures(cli, make_records):

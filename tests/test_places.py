@@ -302,7 +302,7 @@ def test_adding_the_same_event_again_is_pointed_out(cli, make_records):
     args = ["--records", str(root), "add", "--date", "1 Sep 2023", "--title", "Fire at Zod", "--place", "Zod"]
     before = snapshot(root)
     refused = cli(*args, "--interactive", input="n\n")
-    assert refused.exit_code == 1 and "2023-09-01-sotk is on the same day at the same place" in refused.output
+    assert refused.exit_code == 130 and "2023-09-01-sotk is on the same day at the same place" in refused.output
     assert snapshot(root) == before
     added = cli(*args)  # a script is warned, and the record is added: it may be a second incident
     assert added.exit_code == 0 and "incidents claim 2023-09-01-sotk" in added.stderr
