@@ -462,9 +462,12 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
         "Of those, with conflicting accounts", f"{summary.conflicting}{share}" if summary.with_both else "n/a"
     )
     parts.append(Panel(totals, title="Totals", title_align="left", box=box.ROUNDED))
+    buckets = summary.buckets
+    if summary.breakdown == "side":
+        buckets = [(sides.name(side), count) for side, count in buckets]
     parts.append(
         _bars(
-            summary.buckets,
+            buckets,
             f"Incidents by {summary.breakdown}"
             + (" (empty ones shown)" if summary.breakdown in ("month", "week") else ""),
         )

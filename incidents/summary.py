@@ -86,7 +86,7 @@ def _buckets(
         counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)) or ["(no region)"])
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if breakdown == "side":
-        counts = Counter(sides.name(s) for i in incidents for s in i.claimants)
+        counts = Counter(s for i in incidents for s in i.claimants)  # ids, as `blame` gives them
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if not incidents:
         return []
