@@ -271,6 +271,8 @@ def casualty_lines(claim: Claim, sides: Sides) -> list[str]:
 def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[str]], list[str]]) -> RenderableType:
     grid = _grid()
     rows = [
+        ("Who spoke", claim.by),
+        ("Reported", claim.reported.isoformat() if claim.reported else "undated"),
         ("Stance", claim.stance),
         ("Started by", sides.name(claim.initiator) if claim.initiator else None),
         ("Target", claim.target),
@@ -291,12 +293,8 @@ def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[
     for label, value in rows:
         if value:
             grid.add_row(label, safe(value))
-    title = Text(f"{heading} · ")
+    title = Text(f"{heading} · ")  # short: a narrow terminal cuts a panel's title, never its rows
     title.append_text(safe(sides.name(claim.side), "bold"))
-    for extra in (claim.by, claim.reported.isoformat() if claim.reported else "undated"):
-        if extra:
-            title.append(" · ")
-            title.append_text(safe(extra))
     return Panel(grid, title=title, title_align="left", box=box.SQUARE)
 
 
@@ -559,21 +557,26 @@ LANGUAGE_LABELS = {
 def places_view(found: list[Place], gazetteer: Gazetteer, query: str) -> RenderableType:
     """Few matches: a panel each with every name; many: one line each."""
     if len(found) > 4:
+        footer = Text(f"{len(found)} places" + (f" matching {query!r}" if query else ""), style="dim")
+        rows = []
+        for place in found:
+            armenian = joined(dict.fromkeys([*place.names.get("hy_latn", ()), *place.names.get("hy", ())]))
+            azerbaijani = joined(dict.fromkeys([*place.names.get("az", ()), *place.sector_names]))
+            inside = ", ".join(gazetteer.places[p].name for p in _chain(place, gazetteer)[:1])
+            rows.append((safe(place.name, "bold"), safe(place.type), safe(inside), armenian, azerbaijani))
+        if console().width < 120:  # names need room: one block per place instead of cut cells
+            blocks: list[RenderableType] = []
+            for name, kind, inside_text, armenian, azerbaijani in rows:
+                head = Text.assemble(name, " (", kind, ")", *((" in ", inside_text) if inside_text.plain else ()))
+                lines = [Text.assemble("Armenian: ", armenian), Text.assemble("Azerbaijani: ", azerbaijani)]
+                blocks += [head, indented(Group(*lines))]
+            return Group(*blocks, footer)
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for column in ("Place", "Type", "In", "Armenian", "Azerbaijani"):
-            table.add_column(column, ratio=1 if column in ("Armenian", "Azerbaijani") else None)
-        for place in found:
-            armenian = [*place.names.get("hy_latn", ()), *place.names.get("hy", ())]
-            azerbaijani = [*place.names.get("az", ()), *place.sector_names]
-            inside = ", ".join(gazetteer.places[p].name for p in _chain(place, gazetteer)[:1])
-            table.add_row(
-                safe(place.name),
-                safe(place.type),
-                safe(inside),
-                joined(dict.fromkeys(armenian)),
-                joined(dict.fromkeys(azerbaijani)),
-            )
-        return Group(table, Text(f"{len(found)} places" + (f" matching {query!r}" if query else ""), style="dim"))
+            table.add_column(column, ratio=1 if column in ("Armenian", "Azerbaijani") else None, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        return Group(table, footer)
     panels: list[RenderableType] = []
     resolution = gazetteer.resolve(query) if query else None
     if resolution and resolution.ambiguous:
