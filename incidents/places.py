@@ -111,6 +111,9 @@ _KIND_WORDS_RAW: dict[str, str | None] = {
 _TYPE_GROUPS = {"town": {"town", "city", "capital"}}
 _KIND_WORDS = {fold(word): kind for word, kind in _KIND_WORDS_RAW.items()}
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
+# The Azerbaijani MoD's formula: "the Zod direction of the Basarkechar region", "Arazdeyen
+# village of the Vedi region": a place, then what contains it.
+_OF = re.compile(r"^(?:the\s+)?(?P<name>.+?)\s+of\s+(?:the\s+)?(?P<qualifier>.+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,9 @@ class Gazetteer:
 
     def _resolve(self, text: str) -> Resolution:
         ids, uncertain = self._candidates(text)
-        qualified = _QUALIFIED.match(text)
+        qualified = _QUALIFIED.match(text) or _OF.match(
+            text
+        )  # "Istisu (Jermuk)", "Zod direction of the Basarkechar region"
         if not ids and qualified:
             ids, uncertain = self._candidates(qualified["name"])
             ids = self._qualify(ids, qualified["qualifier"])

@@ -100,7 +100,13 @@ def output(
 ) -> None:
     """Print one result in the chosen format: the single path every command's output takes."""
     if fmt == "table":
-        console().print(human())
+        out = console()
+        if out.is_terminal:
+            out.print(human())
+            return
+        with out.capture() as captured:  # in a pipe, the table's padding is only trailing spaces
+            out.print(human())
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
         return
     if fmt == "json":
         text = to_json(data) + "\n"

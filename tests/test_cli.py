@@ -502,6 +502,7 @@ def test_output_keeps_every_word_at_any_width(cli, monkeypatch, columns):
     totals = cli("--records", str(BUNDLED), "summary").stdout
     for out in (listing, overview, totals):
         assert "…" not in out
+        assert all(line == line.rstrip() for line in out.splitlines())  # no padding left in a pipe
         assert max(len(line) for line in out.splitlines()) <= int(columns)
     title = "At least two Azerbaijani soldiers killed on the Khankendi-Khalfali-Turshsu road"
     assert set(title.split()) <= set(listing.split())  # in a table, a title wraps beside other cells

@@ -325,3 +325,21 @@ def test_places_from_the_references_prose(name, place_id, within):
     place = GAZETTEER.resolve(name).place
     assert place.id == place_id and within in GAZETTEER.ancestors(place_id)
     assert place.lat is None or place_id == "sadarak"  # no coordinate the reference does not give
+
+
+@pytest.mark.parametrize(
+    ("phrase", "place_id"),
+    [
+        # places.md 0.1: the Azerbaijani MoD names a place, then the Soviet-era district it lies in
+        ("Zod direction of the Basarkechar region", "sotk"),
+        ("Arazdeyen village of the Vedi region", "yeraskh"),
+        ("Digh settlement of the Gorus region", "tegh"),
+        ("Karchevan settlement of the Agarak region", "karchevan"),
+    ],
+)
+def test_the_ministrys_place_of_district_formula(phrase, place_id):
+    assert GAZETTEER.resolve(phrase).place.id == place_id
+
+
+def test_a_place_of_a_district_that_does_not_contain_it_is_not_guessed():
+    assert GAZETTEER.resolve("Zod of the Kalbajar region").candidates == ()
