@@ -238,7 +238,7 @@ class Store:
             current, problems = read_record(path, self.display(path))
             if current is None:
                 raise RecordProblems(problems)
-            text = path.read_text("utf-8")
+            text = path.read_bytes().decode("utf-8")  # as is: read_text would turn CRLF into LF
             updated = change(current)
             new_text, reformatted = render_record(updated), False
             if text != render_record(current):
@@ -278,15 +278,18 @@ def appended(text: str, current: Incident, updated: Incident) -> str | None:
         empty = re.fullmatch(r"claims:\s*\[\s*\]\s*(#.*)?\n?", lines[index])
         if not empty:
             return None
-        lines[index] = "claims:" + (f"  {empty[1]}" if empty[1] else "") + "\n"
+        lines[index] = (
+            "claims:" + (f"  {empty[1]}" if empty[1] else "") + lines[index][len(lines[index].rstrip("\r\n")) :]
+        )
     elif claims is not None:
         return None
     block = dump_yaml([claim_to_data(updated.claims[-1])])
     head = "".join(lines)
-    head = head if head.endswith("\n") else head + "\n"
+    newline = "\r\n" if "\r\n" in text else "\n"  # a file saved on Windows keeps its line endings
+    head = head if head.endswith("\n") else head + newline
     if "claims" not in data:
-        head += "claims:\n"
-    result = head + "".join(" " * indent + line + "\n" for line in block.splitlines())
+        head += "claims:" + newline
+    result = head + "".join(" " * indent + line + newline for line in block.splitlines())
     again, problems = incident_from_data(read_yaml(result), "")
     return result if not problems and again == updated else None
 

@@ -186,3 +186,13 @@ def test_writes_keep_the_file_mode_people_share_records_with(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o664
     finally:
         os.umask(old)
+
+
+def test_a_file_with_windows_line_endings_keeps_them(tmp_path):
+    store = Store(tmp_path)
+    path = tmp_path / "2023" / "2023-09-01-sotk.yaml"
+    path.parent.mkdir()
+    path.write_bytes(HAND_EDITED.replace("\n", "\r\n").encode())
+    store.update("2023-09-01-sotk", lambda i: i.with_claim(parsed().claims[0]))
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") and data.startswith(HAND_EDITED.replace("\n", "\r\n").encode())
