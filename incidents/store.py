@@ -23,7 +23,7 @@ from pathlib import Path
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import ID_PATTERN, Incident, Sides, claim_to_data, incident_from_data, incident_to_data, sides_from_data
 from .places import Gazetteer, places_from_data
-from .yamlio import LineList, YamlSyntaxError, dump_yaml, read_yaml
+from .yamlio import LineList, LineMap, YamlSyntaxError, dump_yaml, read_yaml
 
 try:
     import fcntl
@@ -106,11 +106,16 @@ def stray_files(root: Path) -> list[Path]:
 
 
 def read_data(path: Path, display: str) -> tuple[object, list[Problem]]:
-    """Bytes to plain data, with the size, encoding and YAML checks that protect the parser."""
+    """A file's plain data, or the problems that keep it from being read."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(display, 0, "", f"cannot read: {exc.strerror or exc}")]
+    return parse_data(raw, display)
+
+
+def parse_data(raw: bytes, display: str) -> tuple[object, list[Problem]]:
+    """Bytes to plain data, with the size, encoding and YAML checks that protect the parser."""
     if len(raw) > MAX_RECORD_BYTES:
         return None, [
             Problem(display, 0, "", f"file is {len(raw):,} bytes; a record may be at most {MAX_RECORD_BYTES:,}")
@@ -126,15 +131,6 @@ def read_data(path: Path, display: str) -> tuple[object, list[Problem]]:
         return read_yaml(text.removeprefix("\ufeff")), []
     except YamlSyntaxError as exc:
         return None, [Problem(display, exc.line, "", f"YAML: {exc}")]
-
-
-def read_record(path: Path, display: str | None = None) -> tuple[Incident | None, list[Problem]]:
-    """Read and validate one record file."""
-    display = display or str(path)
-    data, problems = read_data(path, display)
-    if problems:
-        return None, problems
-    return incident_from_data(data, display)
 
 
 Change = Callable[[Incident], Incident]
@@ -235,14 +231,16 @@ class Store:
         Returns the new incident, its path, and whether the file was rewritten whole."""
         path = self.existing(incident_id)
         with _locked(path.parent):
-            current, problems = read_record(path, self.display(path))
+            raw = path.read_bytes()  # one read: the text as it is (CRLF too) and its data
+            data, problems = parse_data(raw, self.display(path))
+            current, problems = incident_from_data(data, self.display(path)) if not problems else (None, problems)
             if current is None:
                 raise RecordProblems(problems)
-            text = path.read_bytes().decode("utf-8")  # as is: read_text would turn CRLF into LF
+            text = raw.decode("utf-8")
             updated = change(current)
             new_text, reformatted = render_record(updated), False
             if text != render_record(current):
-                kept = appended(text, current, updated)
+                kept = appended(text, data, current, updated)
                 if kept is not None:
                     new_text = kept
                 elif _has_comments(text) and not reformat:
@@ -257,12 +255,12 @@ class Store:
         return updated, path, reformatted
 
 
-def appended(text: str, current: Incident, updated: Incident) -> str | None:
-    """`text` with the claim that `updated` adds to `current` written at its end, in the file's
-    own indentation, when claims are the file's last block; None when that cannot be done."""
+def appended(text: str, data: LineMap, current: Incident, updated: Incident) -> str | None:
+    """`text` (whose data, as read, is `data`) with the claim that `updated` adds to `current`
+    written at its end, in the file's own indentation, when claims are the file's last block;
+    None when that cannot be done."""
     if replace(updated, claims=current.claims) != current or updated.claims[:-1] != current.claims:
         return None
-    data = read_yaml(text)
     claims = data.get("claims")
     if "claims" in data and data.key_lines["claims"] != max(data.key_lines.values()):
         return None  # other fields follow the claims: an appended claim would land among them
@@ -275,7 +273,7 @@ def appended(text: str, current: Incident, updated: Incident) -> str | None:
         indent = len(first) - len(first.lstrip())
     elif claims == []:  # `claims: []`, as add writes it: the key's line becomes `claims:`
         index = data.key_lines["claims"] - 1
-        empty = re.fullmatch(r"claims:\s*\[\s*\]\s*(#.*)?\n?", lines[index])
+        empty = re.fullmatch(r"claims:\s*\[\s*\]\s*(#.*?)?\s*", lines[index].rstrip("\r\n"))
         if not empty:
             return None
         lines[index] = (
