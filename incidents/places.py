@@ -217,9 +217,8 @@ class Gazetteer:
 
     def _resolve(self, text: str) -> Resolution:
         ids, uncertain = self._candidates(text)
-        qualified = _QUALIFIED.match(text) or _OF.match(
-            text
-        )  # "Istisu (Jermuk)", "Zod direction of the Basarkechar region"
+        # "Istisu (Jermuk)", "Zod direction of the Basarkechar region": a name, then what narrows it
+        qualified = _QUALIFIED.match(text) or _OF.match(text)
         if not ids and qualified:
             ids, uncertain = self._candidates(qualified["name"])
             ids = self._qualify(ids, qualified["qualifier"])
