@@ -8,6 +8,7 @@ directory knows, merges into incidents that exist. Every problem is a value with
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from .errors import Problem
 from .model import Incident, Sides, line_at
@@ -21,6 +22,8 @@ def check(loaded: Loaded, sides: Sides, gazetteer: Gazetteer | None = None) -> l
     ids: dict[str, list[Record]] = defaultdict(list)
     for record in loaded.records:
         ids[record.incident.id].append(record)
+    for where, data in loaded.invalid:
+        problems += side_problems(data, sides, where)
     for record in loaded.records:
         problems += _file_name(record, loaded)
         problems += _sides(record, sides)
@@ -72,19 +75,26 @@ def _file_name(record: Record, loaded: Loaded) -> list[Problem]:
 
 
 def _sides(record: Record, sides: Sides) -> list[Problem]:
-    return side_problems(record.incident, sides, _where(record), record.data)
+    return side_problems(record.data, sides, _where(record))
 
 
-def side_problems(incident: Incident, sides: Sides, where: str, data: object = None) -> list[Problem]:
-    """Claims by, blaming or counting losses of sides the records directory does not know."""
-    known = set(sides.ids)
-    hint = ", ".join(sides.ids)
+def side_problems(data: object, sides: Sides, where: str) -> list[Problem]:
+    """Claims by, blaming or counting losses of sides the records directory does not know.
+
+    Read from the record's plain data, so that it also runs on a record with other problems."""
+    claims = data.get("claims") if isinstance(data, Mapping) else None
+    if not isinstance(claims, list):
+        return []
+    known, hint = set(sides.ids), ", ".join(sides.ids)
     problems = []
-    for index, claim in enumerate(incident.claims):
-        named = [("side", claim.side), ("initiator", claim.initiator)]
-        named += [(f"casualties.{side}", side) for side in dict.fromkeys(f.side for f in claim.casualties)]
+    for index, claim in enumerate(claims):
+        if not isinstance(claim, Mapping):
+            continue
+        named = [("side", claim.get("side")), ("initiator", claim.get("initiator"))]
+        losses = claim.get("casualties")
+        named += [(f"casualties.{side}", side) for side in losses] if isinstance(losses, Mapping) else []
         for field, value in named:
-            if value and value not in known:
+            if isinstance(value, str) and value and value not in known:
                 line = line_at(data, "claims", index, *field.split("."))
                 problems.append(
                     Problem(where, line, f"claims[{index}].{field}", f"unknown side {value!r} (known: {hint})")

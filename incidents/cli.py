@@ -373,7 +373,7 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
     typed = ClaimInput(figures=figures, weapons=list(values.pop("weapons")), places=places, **values)
 
     def append(current: Incident) -> Incident:
-        problems = side_problems(current, sides, incident_id + ".yaml")
+        problems = side_problems(incident_to_data(current), sides, incident_id + ".yaml")
         if problems:  # fix the record first: writing would bless what check rejects
             raise RecordProblems(problems)
         return current.with_claim(new_claim(current, typed, sides))

@@ -54,6 +54,9 @@ class Loaded:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # Files that are YAML but not valid records, with their data: `check` still looks at what it
+    # can (the sides they name), so that one run reports every problem, not one layer at a time.
+    invalid: list[tuple[str, object]] = field(default_factory=list)
 
     def get(self, incident_id: str) -> Record:
         for record in self.records:
@@ -166,6 +169,8 @@ class Store:
             loaded.problems += problems
             if incident is not None:
                 loaded.records.append(Record(incident, path, display, data))
+            elif data is not None:
+                loaded.invalid.append((display, data))
         return loaded
 
     def sides(self) -> tuple[Sides, list[Problem]]:

@@ -536,3 +536,12 @@ def test_slips_that_check_catches(cli, make_records):
     assert "2203-09-01-z.yaml:3: date: '2203-09-01': the year is outside 1900-2100" in out
     shown = cli("--records", str(root), "show", "2023-09-10-y")
     assert shown.exit_code == 1 and shown.stderr.startswith("incidents: error: ")
+
+
+def test_check_reports_a_records_unknown_side_beside_its_other_problems(cli, make_records):
+    # One run, every problem: an unknown side is not held back until the type error is fixed.
+    text = "id: 2023-02-02-a\ntitle: A\ndate: 2023-02-02\ntags: {a: 1}\nclaims:\n  - side: turkey\n    source: {title: h}\n"
+    root = make_records(raw={"2023/2023-02-02-a.yaml": text})
+    out = cli("--records", str(root), "check").stdout
+    assert "2023-02-02-a.yaml:4: tags: expected a list of text" in out
+    assert "2023-02-02-a.yaml:6: claims[0].side: unknown side 'turkey'" in out
