@@ -117,10 +117,6 @@ class App:
     def incidents(self) -> list[Incident]:
         return [r.incident for r in self.records()]
 
-    def valid_incidents(self) -> list[Incident]:
-        """The incidents that pass `check`, without reporting the others (for a side glance)."""
-        return [r.incident for r in self._checked()[0]]
-
     def record(self, incident_id: str) -> Incident:
         """One valid incident by id; an id whose file has problems is refused with them, not as unknown."""
         valid, errors = self._checked()

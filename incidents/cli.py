@@ -280,7 +280,9 @@ def add(app: App, day: str | None, end_date: str | None, reported: str | None, p
     )  # fmt: skip
     new_directory = not app.store.root.is_dir()
     if not new_directory:
-        for other in (same := same_event(incident, app.valid_incidents(), app.matcher())):
+        years = range(incident.date.year - 1, (incident.end_date or incident.date).year + 1)  # not the whole archive
+        nearby = [r.incident for r in app.store.load(years).records]
+        for other in (same := same_event(incident, nearby, app.matcher())):
             render.message(
                 f"warning: {other.id} is on the same day at the same place; to add an account of it,"
                 f" use `incidents claim {other.id}`",
@@ -376,7 +378,7 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
         problems = side_problems(incident_to_data(current), sides, incident_id + ".yaml")
         if problems:  # fix the record first: writing would bless what check rejects
             raise RecordProblems(problems)
-        return current.with_claim(new_claim(current, typed, sides))
+        return current.with_claim(new_claim(typed, sides))
 
     updated, path, reformatted = app.store.update(incident_id, append, reformat)
     where = app.store.display(path)

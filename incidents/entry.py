@@ -8,9 +8,10 @@ terminal obeys exactly the rules of one written by hand.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from .dates import DateError, NeedsReference, parse_date, parse_offset, parse_time, period_bound, window_bounds
 from .errors import Problem, UsageError
@@ -18,6 +19,7 @@ from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, claim_from_dat
 from .places import ascii_fold
 
 COMMAND_LINE = "command line"
+T = TypeVar("T")
 _FIGURE = re.compile(
     r"^\s*(?P<side>[^=:]+?)\s*(?::\s*(?P<who>civilians?|military|soldiers?))?\s*=\s*(?P<count>.+?)\s*$", re.I
 )
@@ -177,11 +179,11 @@ def casualty_answer(text: str) -> dict[str, list[str]]:
     return figures
 
 
-def new_claim(incident: Incident, typed: ClaimInput, sides: Sides) -> Claim:
-    """Validate a typed claim for `incident`; relative dates resolve against --reported."""
+def new_claim(typed: ClaimInput, sides: Sides) -> Claim:
+    """Validate a typed claim with the rules a claim in a file obeys."""
     reported = read_date(typed.reported, "--reported")[0] if typed.reported else None
     source_date = read_date(typed.source_date, "--source-date")[0] if typed.source_date else None
-    window = _window(incident, typed)
+    window = _window(typed)
     data = {
         "side": side_id(typed.side, sides, "--side"),
         "by": typed.by,
@@ -209,24 +211,26 @@ def new_claim(incident: Incident, typed: ClaimInput, sides: Sides) -> Claim:
     return _checked((claim, problems))
 
 
-def _window(incident: Incident, typed: ClaimInput) -> dict[str, Any] | None:
+def _typed(option: str, text: str | None, parse: Callable[[str], T]) -> T | None:
+    """A typed time or offset, or a usage error naming the option it was typed for."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except DateError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _window(typed: ClaimInput) -> dict[str, Any] | None:
     if not (typed.time_from or typed.time_to):
         if typed.utc_offset:
             raise UsageError("--utc-offset needs --from or --to")
         return None
-    start, end, offsets = None, None, set()
-    for option, text in (("--from", typed.time_from), ("--to", typed.time_to), ("--utc-offset", typed.utc_offset)):
-        if not text:
-            continue
-        try:
-            if option == "--utc-offset":
-                offsets.add(parse_offset(text))
-                continue
-            parsed = parse_time(text)
-        except DateError as exc:
-            raise UsageError(f"{option}: {exc}") from None
-        start, end = (parsed, end) if option == "--from" else (start, parsed)
-        offsets |= {parsed.utc_offset} if parsed.utc_offset else set()
+    start = _typed("--from", typed.time_from, parse_time)
+    end = _typed("--to", typed.time_to, parse_time)
+    offsets = {t.utc_offset for t in (start, end) if t and t.utc_offset}
+    if typed.utc_offset:
+        offsets.add(_typed("--utc-offset", typed.utc_offset, parse_offset))
     if len(offsets) > 1:
         raise UsageError(f"--from/--to: the times give different UTC offsets ({', '.join(sorted(offsets))})")
     start_text, end_text = window_bounds(start, end)

@@ -224,9 +224,10 @@ def _incident_block(incident: Incident, sides: Sides, namer: Callable[[str], str
 
 def _grid() -> Table:
     """Label and value. Labels may wrap on a narrow terminal; values keep room for a date span."""
+    width = console().width
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", max_width=max(12, console().width - 30))
-    grid.add_column(overflow="fold", min_width=min(24, console().width // 2))
+    grid.add_column(style="bold", max_width=max(12, width - 30))
+    grid.add_column(overflow="fold", min_width=min(24, width // 2))
     return grid
 
 

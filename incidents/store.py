@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -90,22 +90,27 @@ def require_existing(root: Path) -> None:
 
 def record_files(root: Path) -> list[Path]:
     """Every `*.yaml` below root except the directory's own settings files and hidden folders."""
+    return _walk(root)[0]
+
+
+def _walk(root: Path, years: Iterable[int] | None = None) -> tuple[list[Path], list[Path]]:
+    """One walk of the records directory: the record files, and the `*.yml` files beside them
+    (records saved under the other common ending, which would otherwise be left out unseen)."""
     settings = {root / SIDES_FILE, root / PLACES_FILE}
-    files = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(".yaml") and not name.startswith("."):
+    tops = [root] if years is None else [root / str(year) for year in sorted(set(years))]
+    records, strays = [], []
+    for top in tops:
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
                 path = Path(dirpath) / name
-                if path not in settings:
-                    files.append(path)
-    return files
-
-
-def stray_files(root: Path) -> list[Path]:
-    """`*.yml` files below root: records saved under the other common ending, which would
-    otherwise be left out of every command without a word."""
-    return sorted(p for p in root.rglob("*.yml") if not any(part.startswith(".") for part in p.relative_to(root).parts))
+                if name.startswith(".") or path in settings:
+                    continue
+                if name.endswith(".yaml"):
+                    records.append(path)
+                elif name.endswith(".yml"):
+                    strays.append(path)
+    return records, strays
 
 
 def read_data(path: Path, display: str) -> tuple[object, list[Problem]]:
@@ -152,14 +157,16 @@ class Store:
             return str(path.relative_to(self._cwd))
         return str(path)
 
-    def load(self) -> Loaded:
+    def load(self, years: Iterable[int] | None = None) -> Loaded:
+        """Every record (or only those in the given years' folders), and every problem found."""
         require_existing(self.root)
         loaded = Loaded(self.root)
-        for path in stray_files(self.root):
+        paths, strays = _walk(self.root, years)
+        for path in strays:
             loaded.problems.append(
                 Problem(self.display(path), 0, "", "record files end in .yaml: rename this file, or it is not read")
             )
-        for path in record_files(self.root):
+        for path in paths:
             loaded.files += 1
             display = self.display(path)
             data, problems = read_data(path, display)
