@@ -15,7 +15,21 @@ from incidents.store import render_record
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "records"
-SEEDS = REPO.parent / "shared" / "seeds"
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+REFERENCE = SHARED / "reference" / "places.md"
+
+
+def needs_shared(path: Path, what: str) -> pytest.MarkDecorator:
+    """Skip a test that reads the project's shared/ folder when it is not beside this checkout.
+
+    shared/ (seed articles, the place-name reference) is not in the repository: CI and the
+    developers have it beside their clone, a fresh clone elsewhere does not. The reason says
+    exactly what is missing, so a skip is never mistaken for a pass.
+    """
+    return pytest.mark.skipif(
+        not path.exists(), reason=f"needs {what} at {path}: the project's shared/ folder beside the checkout"
+    )
 
 
 def incident(**overrides: Any) -> dict[str, Any]:

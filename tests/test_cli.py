@@ -363,9 +363,11 @@ def test_invalid_utf8_is_reported_with_its_line(cli, make_records):
             2,
             "--end-date: 2023-01-01 is before",
         ),
-        (["list", "--bogus"], 2, "No such option '--bogus'"),  # click's own errors: one line too
-        (["list", "--format", "xml"], 2, "'xml' is not one of"),
-        (["lst"], 2, "Did you mean 'list'?"),
+        # click's own errors: one line too. Their wording is click's; what they must do is name
+        # what was typed and, for a mistyped command, the command that was meant.
+        (["list", "--bogus"], 2, "--bogus"),
+        (["list", "--format", "xml"], 2, "'xml'"),
+        (["lst"], 2, "'list'"),
     ],
 )
 def test_bad_command_lines_give_one_line_and_exit_code(cli, make_records, args, code, message):

@@ -10,10 +10,9 @@ import yaml
 from incidents.places import fold
 from incidents.store import Store, read_gazetteer
 
-from .conftest import REPO, claim, incident, snapshot
+from .conftest import REFERENCE, claim, incident, needs_shared, snapshot
 
 GAZETTEER = read_gazetteer(None)[0]
-REFERENCE = REPO.parent / "shared" / "reference" / "places.md"
 
 
 def ids(name):
@@ -44,7 +43,7 @@ def reference_names(entry):
 ENTRIES = reference_entries()
 
 
-@pytest.mark.skipif(not ENTRIES, reason="shared/reference/places.md is not beside this checkout")
+@needs_shared(REFERENCE, "the place-name reference")
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
 def test_every_name_in_the_reference_resolves_to_its_place(entry):
     assert entry["id"] in GAZETTEER.places

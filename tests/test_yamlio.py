@@ -21,14 +21,33 @@ def test_lines_of_keys_and_items():
         ("a: &x 1\nb: *x\n", "anchors"),
         ("a: !!python/object/apply:os.system ['true']\n", "tags"),
         ("a: 1\na: 2\n", "twice"),
-        ("a: [1\n", "flow"),
         ("---\na: 1\n---\nb: 2\n", "one YAML document"),
-        ("[" * 60000 + "]" * 60000, "nested"),
+        ("a:\n" + "".join("  " * depth + "b:\n" for depth in range(1, 13)) + "  " * 13 + "c: 1\n", "nested"),
+        ("[" * 20 + "]" * 20, "nested"),
     ],
 )
-def test_refused_documents(text, message):
+def test_refused_documents_say_why_in_the_projects_words(text, message):
+    # These refusals are the project's own rules, so their wording is the project's to test.
     with pytest.raises(YamlSyntaxError, match=message):
         read_yaml(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("id: a\nplaces: [1\n", 3),  # an unclosed flow list: found at the end of the text
+        ("id: a\ntitle: b: c\n", 2),
+        ("[" * 60000 + "]" * 60000, 1),  # deeper than libyaml itself allows (6.0.4 refuses it first)
+        ("{" * 60000 + "}" * 60000, 1),
+    ],
+)
+def test_malformed_yaml_is_refused_at_its_line(text, line):
+    # The wording of these comes from libyaml and changes between its versions: only the
+    # refusal, its line and that it is one of the project's errors are the project's behaviour.
+    with pytest.raises(YamlSyntaxError) as caught:
+        read_yaml(text)
+    assert caught.value.line == line
+    assert str(caught.value).strip() and "\n" not in str(caught.value)
 
 
 def test_alias_bomb_is_refused_before_it_expands():
