@@ -20,7 +20,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from incidents.cli import main
-from incidents.model import incident_from_data
+from incidents.spec import incident_from_data
 from incidents.store import record_files, render_record
 
 PLACES = ["Sotk", "Kalbajar", "Vardenis", "Basarkechar", "Goris", "Lachin", "Tegh", "Dashkasan", "Yeraskh", "Berd"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import render
 from .checks import check
-from .errors import NotFoundError, Problem, RecordProblems, UsageError
+from .errors import NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .model import Incident, Sides
 from .places import Gazetteer, did_you_mean, uncertain_note
 from .prompts import choose
@@ -109,7 +109,7 @@ class App:
         """The records that pass `check`, and the errors that keep the others out."""
         if self._valid is None:
             loaded = self.loaded()
-            self._errors = [p for p in check(loaded, self.sides(), self.gazetteer()) if p.severity == "error"]
+            self._errors = [p for p in check(loaded, self.gazetteer()) if p.severity == Severity.ERROR]
             bad = {p.path for p in self._errors}
             self._valid = [r for r in loaded.records if r.shown not in bad]
         return self._valid, self._errors

@@ -1,150 +1,110 @@
 """`incidents check`: what is wrong across the records, beyond what one file can tell.
 
-Loading already reports each file's own problems (syntax, types, required fields). These checks
-need the whole directory or its settings: unique ids, ids that match their file names, sides the
-directory knows, merges into incidents that exist. Every problem is a value with path and line.
+Reading already reports each file's own problems (syntax, types, required fields, sides the
+directory does not know). These checks need the whole directory: unique ids, ids that match
+their file names, merges into incidents that exist, places the gazetteer cannot settle. Each is
+a function over typed records (beancount's validations are the model); every problem is a
+value located by the record's own `Meta`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable
 
-from .errors import Problem
-from .model import Incident, Sides, line_at
+from .errors import Problem, Severity
+from .model import Incident, Meta
 from .places import Gazetteer, did_you_mean, uncertain_note
 from .store import Loaded, Record
 
+Check = Callable[[Loaded, Gazetteer | None], Iterable[Problem]]
 
-def check(loaded: Loaded, sides: Sides, gazetteer: Gazetteer | None = None) -> list[Problem]:
+
+def check(loaded: Loaded, gazetteer: Gazetteer | None = None) -> list[Problem]:
     """Every problem in the directory, in file and line order; warnings included."""
     problems = list(loaded.problems)
-    ids: dict[str, list[Record]] = defaultdict(list)
-    for record in loaded.records:
-        ids[record.incident.id].append(record)
-    for where, data in loaded.invalid:
-        problems += side_problems(data, sides, where)
-    for record in loaded.records:
-        problems += _file_name(record, loaded)
-        problems += _sides(record, sides)
-        problems += _merge(record, ids)
-        if gazetteer:
-            problems += place_problems(record, gazetteer)
-    for incident_id, records in ids.items():
-        if len(records) > 1:
-            others = ", ".join(_where(r) for r in records)
-            problems += [
-                Problem(
-                    _where(r),
-                    line_at(r.data, "id"),
-                    "id",
-                    f"{incident_id!r} is used by {len(records)} records: {others}",
-                )
-                for r in records
-            ]
+    for validation in CHECKS:
+        problems += validation(loaded, gazetteer)
     return sorted(set(problems))
 
 
-def _where(record: Record) -> str:
-    return record.shown or str(record.path)
+def _problem(meta: Meta, key: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(meta.path, meta.line_of(key), meta.field(key), message, severity)
 
 
-def _file_name(record: Record, loaded: Loaded) -> list[Problem]:
-    incident = record.incident
-    where, line = _where(record), line_at(record.data, "id")
-    if record.path.stem != incident.id:
-        return [
-            Problem(
-                where,
-                line,
-                "id",
-                f"{incident.id!r} does not match the file name {record.path.name!r}; ids never change, so rename the file",
-            )
-        ]
-    expected = loaded.root / incident.id[:4] / f"{incident.id}.yaml"
-    if record.path != expected:
-        return [
-            Problem(
-                where,
-                line,
-                "id",
-                f"the record belongs at {incident.id[:4]}/{incident.id}.yaml in the records directory",
-            )
-        ]
-    return []
-
-
-def _sides(record: Record, sides: Sides) -> list[Problem]:
-    return side_problems(record.data, sides, _where(record))
-
-
-def side_problems(data: object, sides: Sides, where: str) -> list[Problem]:
-    """Claims by, blaming or counting losses of sides the records directory does not know.
-
-    Read from the record's plain data, so that it also runs on a record with other problems."""
-    claims = data.get("claims") if isinstance(data, Mapping) else None
-    if not isinstance(claims, list):
-        return []
-    known, hint = set(sides.ids), ", ".join(sides.ids)
+def unique_ids(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """Two files with one id: each names the other, and both are left out until one is renamed."""
+    ids: dict[str, list[Record]] = defaultdict(list)
+    for record in loaded.records:
+        ids[record.incident.id].append(record)
     problems = []
-    for index, claim in enumerate(claims):
-        if not isinstance(claim, Mapping):
-            continue
-        named = [("side", claim.get("side")), ("initiator", claim.get("initiator"))]
-        losses = claim.get("casualties")
-        named += [(f"casualties.{side}", side) for side in losses] if isinstance(losses, Mapping) else []
-        for field, value in named:
-            if isinstance(value, str) and value and value not in known:
-                line = line_at(data, "claims", index, *field.split("."))
-                problems.append(
-                    Problem(where, line, f"claims[{index}].{field}", f"unknown side {value!r} (known: {hint})")
-                )
+    for incident_id, records in ids.items():
+        if len(records) > 1:
+            others = ", ".join(r.shown for r in records)
+            message = f"{incident_id!r} is used by {len(records)} records: {others}"
+            problems += [_problem(r.incident.meta, "id", message) for r in records]
     return problems
 
 
-def _merge(record: Record, ids: dict[str, list[Record]]) -> list[Problem]:
-    incident: Incident = record.incident
-    target = incident.merged_into
-    if not target:
-        return []
-    line = line_at(record.data, "merged_into")
-    if target == incident.id:
-        return [Problem(_where(record), line, "merged_into", "an incident cannot be merged into itself")]
-    if target not in ids:
-        return [Problem(_where(record), line, "merged_into", f"no incident with id {target!r}")]
-    return []
+def file_names(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """A record lives at `<year>/<id>.yaml`: the id gives the path, so `show ID` needs no search."""
+    problems = []
+    for record in loaded.records:
+        incident = record.incident
+        if record.path.stem != incident.id:
+            message = f"{incident.id!r} does not match the file name {record.path.name!r}; ids never change, so rename the file"
+            problems.append(_problem(incident.meta, "id", message))
+        elif record.path != loaded.root / incident.id[:4] / f"{incident.id}.yaml":
+            message = f"the record belongs at {incident.id[:4]}/{incident.id}.yaml in the records directory"
+            problems.append(_problem(incident.meta, "id", message))
+    return problems
 
 
-def place_names(incident: Incident) -> list[tuple[tuple[object, ...], str]]:
-    """Every place name in a record with the key path to it (for its line)."""
-    found: list[tuple[tuple[object, ...], str]] = []
-    for key in ("places", "region"):
-        found += [((key, n), name) for n, name in enumerate(getattr(incident, key))]
-    for index, claim in enumerate(incident.claims):
-        found += [(("claims", index, "places", n), name) for n, name in enumerate(claim.places)]
+def merges(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """A merged record names an incident that exists, and not itself."""
+    ids = {r.incident.id for r in loaded.records}
+    problems = []
+    for record in loaded.records:
+        incident: Incident = record.incident
+        target = incident.merged_into
+        if target == incident.id:
+            problems.append(_problem(incident.meta, "merged_into", "an incident cannot be merged into itself"))
+        elif target and target not in ids:
+            problems.append(_problem(incident.meta, "merged_into", f"no incident with id {target!r}"))
+    return problems
+
+
+def place_names(incident: Incident) -> list[tuple[Meta, str, str]]:
+    """Every place name in a record: the object that holds it, its field, the name."""
+    found = [
+        (incident.meta, f"{key}[{n}]", name)
+        for key in ("places", "region")
+        for n, name in enumerate(getattr(incident, key))
+    ]
+    for claim in incident.claims:
+        found += [(claim.meta, f"places[{n}]", name) for n, name in enumerate(claim.places)]
     return found
 
 
-def _field(keys: tuple[object, ...]) -> str:
-    text = ""
-    for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else f".{key}"
-    return text.lstrip(".")
-
-
-def place_problems(record: Record, gazetteer: Gazetteer) -> list[Problem]:
+def places(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     """Ambiguous names are errors (they must be qualified); unknown or uncertain ones are warnings."""
+    if gazetteer is None:
+        return []
     problems = []
-    for keys, name in place_names(record.incident):
-        resolution = gazetteer.resolve(name)
-        line = line_at(record.data, *keys)
-        if resolution.ambiguous:
-            forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
-            problems.append(Problem(_where(record), line, _field(keys), f"{name!r} is ambiguous: write {forms}"))
-        elif not resolution.candidates:
-            hint = did_you_mean(gazetteer, name)
-            message = f"unknown place {name!r}{hint}; add it to places.yaml in the records directory"
-            problems.append(Problem(_where(record), line, _field(keys), message, "warning"))
-        elif resolution.uncertain:
-            problems.append(Problem(_where(record), line, _field(keys), uncertain_note(resolution), "warning"))
+    for record in loaded.records:
+        for meta, key, name in place_names(record.incident):
+            resolution = gazetteer.resolve(name)
+            if resolution.ambiguous:
+                forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
+                problems.append(_problem(meta, key, f"{name!r} is ambiguous: write {forms}"))
+            elif not resolution.candidates:
+                hint = did_you_mean(gazetteer, name)
+                message = f"unknown place {name!r}{hint}; add it to places.yaml in the records directory"
+                problems.append(_problem(meta, key, message, Severity.WARNING))
+            elif resolution.uncertain:
+                problems.append(_problem(meta, key, uncertain_note(resolution), Severity.WARNING))
     return problems
+
+
+CHECKS: tuple[Check, ...] = (unique_ids, file_names, merges, places)
+"""The validations `check` runs, in order; each takes the loaded directory and the gazetteer."""

@@ -14,16 +14,18 @@ import click
 
 from . import render
 from .app import App
-from .checks import check, side_problems
+from .checks import check
 from .compare import compare, comparison_data, overview
 from .dates import needs_reference
 from .entry import ClaimInput, casualties, casualty_answer, new_claim, new_incident, read_bound, read_date, side_id
-from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, UsageError
-from .model import CASUALTY_KINDS, PRECISIONS, STANCES, STATUSES, Incident, incident_to_data, strip_unsafe
+from .errors import EXIT_DATA, IncidentsError, NotFoundError, RecordProblems, Severity, UsageError
+from .model import CASUALTY_KINDS, PRECISIONS, STANCES, STATUSES, Incident
 from .places import NAMINGS, did_you_mean
 from .prompts import ask, ask_list, ask_optional, can_ask
 from .query import Filters, same_event, select
+from .spec import incident_to_data
 from .summary import BREAKDOWNS, summarise, summary_data
+from .text import strip_unsafe
 
 EXIT_INTERNAL = 3
 EXIT_ABORTED = 130  # as a shell reports a command stopped by Ctrl-C
@@ -223,9 +225,9 @@ def check_command(app: App) -> None:
 
     Unknown or uncertainly identified places are warnings: reported, but they do not fail."""
     loaded = app.loaded()
-    problems = check(loaded, app.sides(), app.gazetteer())
+    problems = check(loaded, app.gazetteer())
     render.problems(problems)
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity == Severity.ERROR]
     if errors:
         files = len({p.path for p in errors})
         render.message(
@@ -385,9 +387,6 @@ def claim(app: App, incident_id: str, interactive: bool | None, reformat: bool, 
     typed = ClaimInput(figures=figures, weapons=list(values.pop("weapons")), places=places, **values)
 
     def append(current: Incident) -> Incident:
-        problems = side_problems(incident_to_data(current), sides, incident_id + ".yaml")
-        if problems:  # fix the record first: writing would bless what check rejects
-            raise RecordProblems(problems)
         return current.with_claim(new_claim(typed, sides))
 
     updated, path, reformatted = app.store.update(incident_id, append, reformat)

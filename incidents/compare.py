@@ -13,12 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, Window
+from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, Stance, Vocabulary, Window
 from .places import Gazetteer, fold
 
-AGREE, CONFLICT, ONE_SIDED, UNSTATED = "agree", "conflict", "one-sided", ""
+
+class Verdict(Vocabulary):
+    AGREE = "agree"
+    CONFLICT = "conflict"
+    ONE_SIDED = "one-sided"
+
+
+AGREE, CONFLICT, ONE_SIDED = Verdict.AGREE, Verdict.CONFLICT, Verdict.ONE_SIDED
 
 UNKNOWN = "?"  # prefix of a place key the gazetteer could not resolve: compared as written
 
@@ -45,19 +52,22 @@ def blamed(claims: list[Claim]) -> str | None:
     return None
 
 
-def initiator_verdict(incident: Incident, only: list[str] | None = None) -> str:
+def initiator_verdict(incident: Incident, only: list[str] | None = None) -> Verdict | None:
     """Whether the claimants (or `only` these) agree on who started it: agree, conflict,
-    one-sided or unstated. A denial counts against any allegation by another side, since it
-    contests the account.
+    one-sided, or None when no one says. A denial counts against any allegation by another
+    side, since it contests the account.
+
+    The one rule for this verdict: `list`, `show`, `diff` (with an id or without) and `summary`
+    all ask this function, so they cannot disagree about an incident.
     """
     sides = {side: claims for side, claims in by_side(incident).items() if only is None or side in only}
     named = {side: who for side, claims in sides.items() if (who := blamed(claims))}
-    denies = {side for side, claims in sides.items() if claims[-1].stance == "denies"}
+    denies = {side for side, claims in sides.items() if claims[-1].stance == Stance.DENIES}
     if len(set(named.values())) > 1 or (named and denies - set(named)):
         return CONFLICT
     if len(named) > 1:
         return AGREE
-    return ONE_SIDED if named else UNSTATED
+    return ONE_SIDED if named else None
 
 
 # --- aspects ----------------------------------------------------------------------------------
@@ -70,30 +80,33 @@ class Aspect:
     key: str
     label: str
     read: Callable[[Claim], object]  # None when the claim says nothing about it
-    judge: Callable[[list[object]], str | None] | None  # None: a descriptive row, no verdict
+    judge: Callable[[list[object]], Verdict | None] | None  # None: a descriptive row, no verdict
     show: Callable[[object], str] = str
+    # A verdict on the whole incident rather than on the values (who started it): (incident,
+    # the sides judged) -> verdict. It replaces `judge` so the row says what `list` says.
+    judge_incident: Callable[[Incident, list[str]], Verdict | None] | None = None
 
 
 def _text_key(value: object) -> str:
     return fold(str(value))
 
 
-def _same(values: list[object], key: Callable[[object], object] = _text_key) -> str:
+def _same(values: list[object], key: Callable[[object], object] = _text_key) -> Verdict:
     return AGREE if len({key(v) for v in values}) == 1 else CONFLICT
 
 
-def _counts(values: list[object]) -> str:
+def _counts(values: list[object]) -> Verdict:
     counts = [v for v in values if isinstance(v, Count)]
     return AGREE if all(a.overlaps(b) for a in counts for b in counts) else CONFLICT
 
 
-def _shared(values: list[object]) -> str:
+def _shared(values: list[object]) -> Verdict:
     """Lists of names agree when they share at least one member (after the key is applied)."""
     sets = [set(v) for v in values if isinstance(v, frozenset)]
     return AGREE if all(a & b for a in sets for b in sets) else CONFLICT
 
 
-def _stances(values: list[object]) -> str | None:
+def _stances(values: list[object]) -> Verdict | None:
     """A denial against an allegation or confirmation conflicts. Two sides that both allege do
     not agree on anything by that (they may accuse each other), so that row gets no verdict."""
     stances = {str(v) for v in values}
@@ -102,17 +115,8 @@ def _stances(values: list[object]) -> str | None:
     return AGREE if stances <= {"confirms", "observed"} and len(stances) == 1 else None
 
 
-def _utc_span(window: Window) -> tuple[datetime, datetime] | None:
-    if not (window.start and window.end and len(window.start) == len(window.end) == 16):
-        return None
-    offset = window.utc_offset or "+00:00"
-    shift = timedelta(hours=int(offset[:3]), minutes=int(offset[0] + offset[4:]))
-    start, end = (datetime.fromisoformat(t) - shift for t in (window.start, window.end))
-    return start, end
-
-
-def _windows(values: list[object]) -> str:
-    spans = [_utc_span(v) for v in values if isinstance(v, Window)]
+def _windows(values: list[object]) -> Verdict:
+    spans = [v.utc_span() for v in values if isinstance(v, Window)]
     if None in spans:  # not comparable in time: judge by what was written
         return _same(values, str)
     known = [s for s in spans if s]
@@ -124,7 +128,7 @@ def _place_key(gazetteer: Gazetteer | None, name: str) -> str:
     return place.id if place else UNKNOWN + fold(name)
 
 
-def _places_judge(gazetteer: Gazetteer | None) -> Callable[[list[object]], str | None]:
+def _places_judge(gazetteer: Gazetteer | None) -> Callable[[list[object]], Verdict | None]:
     """Places agree when some place of each side is the same as, or inside, one of the other's
     (Zod = Sotk; Sotk lies in Vardenis). Disjoint known places conflict; with unknown names and
     no match, nothing can be said."""
@@ -134,7 +138,7 @@ def _places_judge(gazetteer: Gazetteer | None) -> Callable[[list[object]], str |
             return True
         return bool(gazetteer) and UNKNOWN not in (a[0], b[0]) and gazetteer.related(a, b)  # type: ignore[union-attr]
 
-    def judge(values: list[object]) -> str | None:
+    def judge(values: list[object]) -> Verdict | None:
         sets = [v for v in values if isinstance(v, frozenset)]
         if all(any(related(a, b) for a in x for b in y) for x in sets for y in sets):
             return AGREE
@@ -164,7 +168,7 @@ def aspects(incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None
             lambda c: frozenset(_place_key(gazetteer, p) for p in c.places) or None,
             _places_judge(gazetteer),
         ),
-        Aspect("initiator", "Started by", lambda c: c.initiator, _same),
+        Aspect("initiator", "Started by", lambda c: c.initiator, None, judge_incident=initiator_verdict),
         Aspect("target", "Target", lambda c: c.target, _same),
         Aspect("weapons", "Weapons", lambda c: frozenset(fold(w) for w in c.weapons) or None, _shared),
     ]
@@ -208,7 +212,7 @@ class Row:
     key: str
     label: str
     cells: dict[str, Cell]
-    verdict: str | None  # agree, conflict, one-sided; None for a descriptive row
+    verdict: Verdict | None  # None for a descriptive row
 
 
 @dataclass
@@ -253,10 +257,18 @@ def compare(
         cells = {column: _cell(aspect, claims) for column, claims in shown}
         if not latest:
             continue
-        verdict = None if aspect.judge is None else ONE_SIDED if len(latest) == 1 else aspect.judge(latest)
+        verdict = _verdict(aspect, latest, incident, chosen)
         rows.append(Row(aspect.key, aspect.label, cells, verdict))
     notes = same_place_notes(statements, chosen, sides, gazetteer) if gazetteer else []
     return Comparison(incident, [column for column, _ in shown], rows, reading(incident, sides), notes)
+
+
+def _verdict(aspect: Aspect, latest: list[object], incident: Incident, chosen: list[str]) -> Verdict | None:
+    if aspect.judge_incident is not None:
+        return aspect.judge_incident(incident, chosen)
+    if aspect.judge is None:
+        return None
+    return ONE_SIDED if len(latest) == 1 else aspect.judge(latest)
 
 
 def same_place_notes(
@@ -324,7 +336,7 @@ def reading(incident: Incident, sides: Sides) -> str:
     elif principal:
         parts.append(f"only {sides.name(principal[0])} of the principal sides has spoken")
     for side, claims in statements.items():
-        if claims[-1].stance == "denies":
+        if claims[-1].stance == Stance.DENIES:
             accusers = [sides.name(s) for s, who in blame.items() if who == side and s != side]
             parts.append(f"{sides.name(side)} denies" + (f" {', '.join(accusers)}'s account" if accusers else ""))
     for side in statements:
@@ -373,10 +385,14 @@ def comparison_data(comparison: Comparison) -> dict[str, object]:
 
 
 def overview(
-    incident: Incident, sides: Sides, columns: list[str], gazetteer: Gazetteer | None = None
+    incident: Incident, sides: Sides, columns: list[str], gazetteer: Gazetteer | None = None, chosen: bool = False
 ) -> dict[str, object]:
-    """`diff` without an id: each side's blame and casualty claims, and the two verdicts."""
-    comparison = compare(incident, sides, columns, gazetteer)
+    """`diff` without an id: each side's blame and casualty claims, and the two verdicts.
+
+    The verdicts weigh every side that spoke, as `list` and `show` do, unless the sides were
+    chosen (`--sides`): then only those, and the columns say which."""
+    judged = columns if chosen else default_columns(incident, sides)
+    comparison = compare(incident, sides, judged, gazetteer)
     per_side: dict[str, dict[str, object]] = {}
     for side in columns:
         initiator = next((r.cells[side].text for r in comparison.rows if r.key == "initiator"), None)
@@ -393,12 +409,12 @@ def overview(
         "end_date": incident.end_date.isoformat() if incident.end_date else None,
         "date_precision": incident.date_precision,
         "sides": per_side,
-        "initiator_verdict": initiator_verdict(incident, columns) or None,
+        "initiator_verdict": initiator_verdict(incident, judged),
         "casualties_verdict": _worst(casualty_verdicts),
     }
 
 
-def _worst(verdicts: list[str | None]) -> str | None:
+def _worst(verdicts: list[Verdict | None]) -> Verdict | None:
     for verdict in (CONFLICT, ONE_SIDED, AGREE):
         if verdict in verdicts:
             return verdict

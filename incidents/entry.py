@@ -15,8 +15,11 @@ from typing import Any, TypeVar
 
 from .dates import DateError, NeedsReference, parse_date, parse_offset, parse_time, period_bound, window_bounds
 from .errors import Problem, UsageError
-from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, claim_from_data, incident_from_data, slug
+from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides
 from .places import ascii_fold
+from .spec import CLAIM, INCIDENT, claim_from_data, incident_from_data
+from .spec import option_for as spec_option_for
+from .text import slug
 
 COMMAND_LINE = "command line"
 T = TypeVar("T")
@@ -57,25 +60,14 @@ def read_date(text: str, option: str, reference: date | None = None, hint: str =
     return parsed.date, parsed.precision
 
 
-# The option a person typed for each field of a record, so that a value the record format
-# refuses is reported against what was typed ("--count: ..."), not the field it fills.
-OPTIONS = {
-    "title": "--title", "date": "--date", "end_date": "--end-date", "date_precision": "--precision",
-    "places": "--place", "region": "--region", "tags": "--tag", "notes": "--note", "id": "--date/--place/--title",
-    "side": "--side", "by": "--by", "reported": "--reported", "stance": "--stance", "initiator": "--initiator",
-    "target": "--target", "weapons": "--weapon", "window.from": "--from", "window.to": "--to",
-    "window.utc_offset": "--utc-offset", "violations": "--count", "statement": "--statement", "note": "--note",
-    "source.title": "--source-title", "source.publisher": "--source-publisher", "source.url": "--source-url",
-    "source.date": "--source-date", "source.ref": "--source-ref",
-}  # fmt: skip
-
-
 def option_for(field: str) -> str:
-    """'window.to' -> '--to', 'places[1]' -> '--place', 'casualties.armenia.killed' -> '--killed'."""
-    plain = re.sub(r"\[\d+\]", "", field)
-    if plain.startswith("casualties."):
-        return "--" + plain.rsplit(".", 1)[-1]
-    return OPTIONS.get(plain, plain or "command line")
+    """The option a person typed for the field a problem names ('window.to' -> '--to'), so that
+    a refused value is reported against what was typed, not the field it fills."""
+    for record in (CLAIM, INCIDENT):
+        option = spec_option_for(record, field)
+        if option.startswith("--"):
+            return option
+    return "--date/--place/--title" if field == "id" else field or COMMAND_LINE
 
 
 def _checked(found: tuple[Any, list[Problem]]) -> Any:
@@ -206,9 +198,7 @@ def new_claim(typed: ClaimInput, sides: Sides) -> Claim:
         },
         "note": typed.note,
     }
-    problems: list[Problem] = []
-    claim = claim_from_data(data, COMMAND_LINE, "", problems)
-    return _checked((claim, problems))
+    return _checked(claim_from_data(data, COMMAND_LINE, sides.ids))
 
 
 def _typed(option: str, text: str | None, parse: Callable[[str], T]) -> T | None:

@@ -9,10 +9,21 @@ carries the exit code documented in the README.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
+
+
+class Severity(str, Enum):
+    """An error fails `check` and keeps its record out of every output; a warning is reported."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,11 +34,11 @@ class Problem:
     line: int
     field: str
     message: str
-    severity: str = "error"  # or "warning": reported, but does not fail `check`
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        message = f"warning: {self.message}" if self.severity == Severity.WARNING else self.message
         return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import Problem
+from .model import NO_META, Meta
 
 # How the English-language press writes letters that NFKD cannot take apart.
 _LETTERS = str.maketrans(
@@ -134,6 +135,8 @@ class Place:
     coord_uncertain: bool = False
     uncertain: str | None = None
     notes: str | None = None
+    sources: tuple[str, ...] = ()
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
 
     def all_names(self) -> list[str]:
         names = [self.name, *(n for lang in LANGUAGES for n in self.names.get(lang, ())), *self.sector_names]
@@ -319,49 +322,20 @@ def _add(index: dict[str, list[str]], key: str, place_id: str) -> None:
         index[key].append(place_id)
 
 
-def places_from_data(data: object, path: str) -> tuple[list[Place], list[Problem]]:
-    """Read a gazetteer file: `places:` a list of entries (docs/places.md)."""
-    problems: list[Problem] = []
-    entries = data.get("places") if isinstance(data, Mapping) else None
-    if not isinstance(entries, list):
-        return [], [Problem(path, getattr(data, "line", 1), "places", "expected a list of places")]
-    places = []
-    for index, entry in enumerate(entries):
-        line = entry.line if hasattr(entry, "line") else 0
-        if (
-            not isinstance(entry, Mapping)
-            or not isinstance(entry.get("id"), str)
-            or not isinstance(entry.get("name"), str)
-        ):
-            problems.append(Problem(path, line, f"places[{index}]", "each place needs an id and a name"))
-            continue
-        names = entry.get("names") or {}
-        if not isinstance(names, Mapping) or not all(
-            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in names.values()
-        ):
-            problems.append(Problem(path, line, f"places[{index}].names", "expected lists of names per language"))
-            continue
-        places.append(
-            Place(
-                id=entry["id"],
-                name=entry["name"],
-                type=str(entry.get("type") or "place"),
-                country=entry.get("country"),
-                within=tuple(entry.get("within") or ()),
-                names={k: tuple(v) for k, v in names.items()},
-                sector_names=tuple(entry.get("sector_names") or ()),
-                uncertain_names=tuple(entry.get("uncertain_names") or ()),
-                lat=entry.get("lat"),
-                lon=entry.get("lon"),
-                coord_source=entry.get("coord_source"),
-                coord_uncertain=bool(entry.get("coord_uncertain")),
-                uncertain=entry.get("uncertain"),
-                notes=entry.get("notes"),
-            )
-        )
+def unknown_parents(places: Iterable[Place]) -> list[Problem]:
+    """A place `within` an id no place has: checked on the merged gazetteer, since a local place
+    may sit within a built-in one."""
+    places = list(places)
     known = {p.id for p in places}
-    for place in places:
-        for parent in place.within:
-            if parent not in known:
-                problems.append(Problem(path, 0, f"{place.id}.within", f"unknown place id {parent!r}"))
-    return places, problems
+    return [
+        Problem(place.meta.path, place.meta.line_of(f"within[{n}]"), place.meta.field(f"within[{n}]"),
+                f"unknown place id {parent!r}{did_you_mean_id(parent, known)}")
+        for place in places
+        for n, parent in enumerate(place.within)
+        if parent not in known
+    ]  # fmt: skip
+
+
+def did_you_mean_id(place_id: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(place_id, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

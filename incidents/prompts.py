@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from .errors import IncidentsError, UsageError
-from .model import strip_unsafe
 from .places import fold
+from .text import strip_unsafe
 
 
 def can_ask(flag: bool | None) -> bool:

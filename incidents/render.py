@@ -27,9 +27,10 @@ from rich.text import Text
 
 from .compare import Cell, Comparison, Row, initiator_verdict
 from .errors import Problem
-from .model import Claim, Incident, Sides, strip_unsafe
+from .model import Claim, Incident, Sides
 from .places import Gazetteer, Place, uncertain_note
 from .summary import Summary
+from .text import strip_unsafe
 from .yamlio import dump_yaml
 
 FORMATS = ("table", "json", "csv", "yaml")

@@ -19,6 +19,8 @@ the same bytes and an edit shows in git as the lines it changed.
 from __future__ import annotations
 
 import re
+import sys
+from enum import Enum
 from typing import Any
 
 import yaml
@@ -26,6 +28,10 @@ import yaml
 _Parser = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 MAX_DEPTH = 12  # a record nests mapping > claims > claim > casualties > side > civilians: 6
+# Python's int() refuses longer digit strings (ValueError, CVE-2020-10735) and its cost grows with
+# the square of the length. No count in a record comes near this; the limit is fixed here, not read
+# from the interpreter (PYTHONINTMAXSTRDIGITS), so that the same file loads the same everywhere.
+MAX_NUMBER_DIGITS = 4300
 
 
 class YamlSyntaxError(ValueError):
@@ -62,8 +68,9 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _NON_TEXT_STARTS = frozenset("~nNtTfF0123456789+-.")
 
 
-def _resolve(value: str, plain: bool) -> Any:
-    """YAML 1.2 core schema for plain scalars; quoted scalars are always text."""
+def _resolve(value: str, plain: bool, line: int) -> Any:
+    """YAML 1.2 core schema for plain scalars; quoted scalars are always text. A number too long
+    to convert is refused at its `line` before int() sees it (a ValueError there would name no file)."""
     if not plain or (value and value[0] not in _NON_TEXT_STARTS):
         return value
     if _NULL.match(value):
@@ -73,10 +80,27 @@ def _resolve(value: str, plain: bool) -> Any:
     if _FALSE.match(value):
         return False
     if _INT.match(value):
-        return int(value)
+        _check_digits(value, line)
+        try:
+            return int(value)
+        except ValueError:  # an interpreter set to a lower limit than ours (PYTHONINTMAXSTRDIGITS)
+            limit = getattr(sys, "get_int_max_str_digits", lambda: MAX_NUMBER_DIGITS)()
+            raise YamlSyntaxError(line, _too_long(value, limit)) from None
     if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+        _check_digits(value, line)  # float() has no limit, but a number this long is no count
         return float(value)
     return value  # 0x1F, .inf and the like are rare in records; text is the safe reading
+
+
+def _check_digits(value: str, line: int) -> None:
+    # A length test first: it is all a normal number costs, and a long one is never scanned twice.
+    if len(value) > MAX_NUMBER_DIGITS and sum(ch.isdigit() for ch in value) > MAX_NUMBER_DIGITS:
+        raise YamlSyntaxError(line, _too_long(value))
+
+
+def _too_long(value: str, limit: int = MAX_NUMBER_DIGITS) -> str:
+    digits = sum(ch.isdigit() for ch in value)
+    return f"a number of {digits:,} digits is too long (at most {limit:,}); quote it if it is text"
 
 
 _SKIP = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
@@ -94,7 +118,7 @@ def read_yaml(text: str) -> Any:
                 line = event.start_mark.line + 1
                 if event.anchor or (event.tag is not None and _explicit_tag(event)):
                     _refuse(event, line)
-                value = _resolve(event.value, event.implicit[0] and not event.style)
+                value = _resolve(event.value, event.implicit[0] and not event.style, line)
                 root = _attach(stack, value, line) if stack else value
             elif kind in _ENDS:
                 done, pending, _ = stack.pop()
@@ -199,6 +223,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _CanonicalDumper.add_representer(str, _represent_str)
+_CanonicalDumper.add_multi_representer(Enum, lambda dumper, value: _represent_str(dumper, str(value.value)))
 _CanonicalDumper.add_representer(LineMap, yaml.SafeDumper.represent_dict)
 _CanonicalDumper.add_representer(LineList, yaml.SafeDumper.represent_list)
 

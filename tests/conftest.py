@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from incidents.cli import main
-from incidents.model import incident_from_data
+from incidents.spec import incident_from_data
 from incidents.store import render_record
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ Expected values here are read from the articles (quoted beside each), not from t
 """
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -96,8 +96,8 @@ def test_figures_as_the_articles_state_them():
     shelling = RECORDS["2023-03-08-karabakh"].claims[0]
     assert (shelling.violations.low, shelling.window.start, shelling.window.end) == (
         23,
-        "2023-03-08T21:30",
-        "2023-03-09T04:15",
+        datetime(2023, 3, 8, 21, 30),
+        datetime(2023, 3, 9, 4, 15),
     )
 
 

@@ -1,4 +1,5 @@
 import json
+from datetime import time, timedelta
 
 import pytest
 
@@ -184,7 +185,11 @@ def test_claim_time_window_and_civilian_figures(cli, make_records):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     stored = Store(root).load().get("2023-09-01-sotk").incident.claims[0]
-    assert (stored.window.start, stored.window.end, stored.window.utc_offset) == ("21:30", "04:15", "+04:00")
+    assert (stored.window.start, stored.window.end, stored.window.utc_offset) == (
+        time(21, 30),
+        time(4, 15),
+        timedelta(hours=4),
+    )
     assert stored.violations.low == 23
     assert {(f.kind, f.civilian, str(f.count)) for f in stored.casualties} == {
         ("killed", True, "1"),
@@ -533,7 +538,7 @@ def test_slips_that_check_catches(cli, make_records):
         },
     )
     out = cli("--records", str(root), "check").stdout
-    assert "2023-09-09-x.yml: record files end in .yaml" in out
+    assert "2023-09-09-x.yml:1: record files end in .yaml" in out
     assert "2023-09-10-y.yaml:2: title: is required" in out
     assert "2203-09-01-z.yaml:3: date: '2203-09-01': the year is outside 1900-2100" in out
     shown = cli("--records", str(root), "show", "2023-09-10-y")

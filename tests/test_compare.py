@@ -3,7 +3,8 @@
 import pytest
 
 from incidents.compare import AGREE, CONFLICT, ONE_SIDED, compare, comparison_data, initiator_verdict
-from incidents.model import Sides, incident_from_data
+from incidents.model import Sides
+from incidents.spec import incident_from_data
 from incidents.store import Store
 
 from .conftest import BUNDLED, claim, incident

@@ -2,7 +2,9 @@ from datetime import date
 
 import pytest
 
-from incidents.model import Count, incident_from_data, incident_to_data, slug, strip_unsafe, unsafe_characters
+from incidents.model import Count
+from incidents.spec import incident_from_data, incident_to_data
+from incidents.text import slug, strip_unsafe, unsafe_characters
 from incidents.yamlio import read_yaml
 
 from .conftest import claim, incident
@@ -83,7 +85,7 @@ def test_a_one_day_incident_cannot_end_on_another_day():
 
 def test_a_date_that_does_not_exist_says_so():
     _, problems = incident_from_data(incident(date="2023-02-31"), "r.yaml")
-    assert [p.message for p in problems] == ["'2023-02-31' is not a real date (day is out of range for month)"]
+    assert [p.field for p in problems] == ["date"] and "'2023-02-31' is not a real date" in problems[0].message
 
 
 def test_counts_written_in_words_as_statements_give_them():

@@ -1,22 +1,12 @@
 """Any valid incident written then read back is equal, and written again gives the same bytes."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.model import (
-    CASUALTY_KINDS,
-    PRECISIONS,
-    STANCES,
-    Claim,
-    Count,
-    Figure,
-    Incident,
-    Source,
-    Window,
-    incident_from_data,
-)
+from incidents.model import CasualtyKind, Claim, Count, Figure, Incident, Precision, Source, Stance, Window
+from incidents.spec import incident_from_data
 from incidents.store import render_record
 from incidents.yamlio import read_yaml
 
@@ -34,11 +24,11 @@ count = st.one_of(
     st.integers(0, 500).map(lambda n: Count(n, None)),
     st.tuples(st.integers(0, 50), st.integers(1, 50)).map(lambda t: Count(t[0], t[0] + t[1])),
 )
-figures = st.lists(st.tuples(side, st.sampled_from(CASUALTY_KINDS), st.booleans(), count), max_size=4).map(
+figures = st.lists(st.tuples(side, st.sampled_from(list(CasualtyKind)), st.booleans(), count), max_size=4).map(
     lambda items: tuple(
         sorted(
             {(s, k, c): Figure(s, k, c, n) for s, k, c, n in items}.values(),
-            key=lambda f: (f.side, f.civilian, CASUALTY_KINDS.index(f.kind)),
+            key=lambda f: (f.side, f.civilian, list(CasualtyKind).index(f.kind)),
         )
     )
 )
@@ -56,15 +46,16 @@ claims = st.builds(
     source=sources,
     by=st.one_of(st.none(), text),
     reported=st.one_of(st.none(), days),
-    stance=st.sampled_from(STANCES),
+    stance=st.sampled_from(list(Stance)),
     initiator=st.one_of(st.none(), side),
     target=st.one_of(st.none(), text),
     weapons=st.lists(text, max_size=3).map(tuple),
     places=st.lists(text, max_size=3).map(tuple),
     window=st.one_of(
         st.just(Window()),
-        st.just(Window("2023-03-08T21:30", "2023-03-09T04:15", "+04:00")),
-        st.just(Window("21:30", None, None)),
+        st.just(Window(datetime(2023, 3, 8, 21, 30), datetime(2023, 3, 9, 4, 15), timedelta(hours=4))),
+        st.just(Window(time(21, 30), None, None)),
+        st.just(Window(time(23, 5), time(1, 0), timedelta(hours=-3, minutes=-30))),
     ),
     violations=st.one_of(st.none(), count),
     casualties=figures,
@@ -83,7 +74,11 @@ def incidents(draw):
         title=draw(text),
         date=start,
         end_date=end,
-        date_precision=draw(st.sampled_from(["days", "week", "month"] if end and end != start else PRECISIONS)),
+        date_precision=draw(
+            st.sampled_from(
+                [Precision.DAYS, Precision.WEEK, Precision.MONTH] if end and end != start else list(Precision)
+            )
+        ),
         places=tuple(draw(st.lists(text, max_size=3))),
         region=tuple(draw(st.lists(text, max_size=2))),
         tags=tuple(draw(st.lists(text, max_size=2))),

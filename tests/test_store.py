@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from incidents.errors import DataError, NotFoundError, RecordProblems, UsageError
-from incidents.model import incident_from_data
+from incidents.spec import incident_from_data
 from incidents.store import MAX_RECORD_BYTES, Store, find_records_dir, render_record
 
 from .conftest import incident, snapshot

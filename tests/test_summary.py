@@ -1,6 +1,7 @@
 from datetime import date
 
-from incidents.model import Count, incident_from_data
+from incidents.model import Count
+from incidents.spec import incident_from_data
 from incidents.store import Store
 from incidents.summary import add_counts, summarise, summary_data
 

@@ -81,8 +81,11 @@ def installed(python: Path) -> dict[str, str]:
     return {_normal(p["name"]): p["version"] for p in json.loads(out)}
 
 
-def build_and_test(folder: Path, constraints: list[str]) -> tuple[int, dict[str, str]]:
-    """A fresh venv in folder with the project and its extras (under constraints), then pytest."""
+def build_and_test(folder: Path, constraints: list[str], lock: bool = False) -> tuple[int, dict[str, str]]:
+    """A fresh venv in folder with the project and its extras (under constraints), then pytest.
+
+    With `lock`, the lock file is rewritten with what was installed before the tests run (the
+    suite checks the lock too), and put back as it was if they fail."""
     venv.EnvBuilder(with_pip=True).create(folder)
     python = folder / "bin" / "python"
     command = [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "--upgrade-strategy", "eager"]
@@ -94,12 +97,17 @@ def build_and_test(folder: Path, constraints: list[str]) -> tuple[int, dict[str,
         print("deps: the install failed", file=sys.stderr)
         return 1, {}
     versions = installed(python)
+    previous = LOCK.read_text(encoding="utf-8") if LOCK.exists() else None
+    if lock:
+        write_lock(versions)
     code = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=REPO)
+    if lock and code != 0 and previous is not None:
+        LOCK.write_text(previous, encoding="utf-8")
+        print(f"deps: the suite failed; {LOCK.relative_to(REPO)} is left as it was", file=sys.stderr)
     return code, versions
 
 
-def report(versions: dict[str, str]) -> None:
-    locked = read_lock()
+def report(versions: dict[str, str], locked: dict[str, str]) -> None:
     print(f"\n{'package':24} {'ran on':14} locked")
     for name in sorted(versions):
         if name in _NOT_LOCKED:
@@ -131,21 +139,20 @@ def main() -> int:
     if args.which == "oldest":  # the runtime ranges' floors; the test tools stay as locked
         floors = {_normal(pin.split("==")[0]) for pin in constraints}
         constraints += [f"{n}=={v}" for n, v in read_lock().items() if n not in floors]
+    locked = read_lock()
     folder = Path(tempfile.mkdtemp(prefix=f"incidents-deps-{args.which}-"))
     try:
-        code, versions = build_and_test(folder / "venv", constraints)
+        code, versions = build_and_test(folder / "venv", constraints, lock=args.which == "lock")
     finally:
         if args.keep:
             print(f"deps: the environment is at {folder / 'venv'}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
     if versions:
-        report(versions)
+        report(versions, locked)
     if code != 0:
         print(f"deps: {args.which}: FAILED (exit {code})", file=sys.stderr)
         return code
-    if args.which == "lock":
-        write_lock(versions)
     print(f"deps: {args.which}: the suite passed")
     return 0
 

@@ -1,0 +1,986 @@
+"""The one definition of the record format, and everything derived from it.
+
+Each record type (incident, claim, source, window, losses, a gazetteer place, a side) is a
+`RecordType`: a list of `Field`s, each with its name, kind of value, vocabulary, whether it is
+required, its help text and the command-line option that fills it. From these definitions, and
+only from them, come:
+- reading with validation (`read`): plain data as `yamlio` gives it, with every problem as
+  `path:line: field: message`; partial, so one bad claim never hides the good ones;
+- canonical writing (`write`): the ordered plain data the store saves and `--format` prints;
+- the JSON Schema (`json_schema`) that `incidents schema` prints and editors use;
+- the field tables of docs/records.md (`field_table`), which a test keeps in step;
+- the options `add` and `claim` offer (`options`), and the option a problem is reported against.
+
+Why in-house and not pydantic or msgspec: measured in the commit that introduced this module.
+The short of it: the loader keeps YAML line numbers, which neither library sees, and reports
+every problem of a file at once; msgspec stops at the first error, and pydantic costs more to
+import than the whole of this tool's validation of a typical directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+from typing import Any
+
+from .errors import Problem, Severity
+from .model import (
+    NUMBER_WORDS,
+    CasualtyKind,
+    Claim,
+    Count,
+    Figure,
+    Incident,
+    Meta,
+    Precision,
+    Side,
+    SideKind,
+    Source,
+    Stance,
+    Status,
+    Window,
+    clock_text,
+    offset_text,
+)
+from .places import LANGUAGES, Place
+from .text import UNSAFE_CLASS, unsafe_characters
+
+YEARS = (1900, 2100)  # dates outside are typing slips (9999, 2203); they also break the timeline
+
+# Every pattern is ASCII: Python's \d and \w also match Arabic-Indic digits and other scripts'
+# letters, which would let `٢٠٢٣-٠٩-٠١-x` pass as an id that no one can type back.
+ID_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+SIDE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+PLACE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_CLOCK_TEXT = re.compile(r"^(?:([0-9]{4}-[0-9]{2}-[0-9]{2})T)?([01][0-9]|2[0-3]):([0-5][0-9])$")  # day, hour, minute
+_OFFSET_TEXT = re.compile(r"^([+-])(0[0-9]|1[0-4]):([0-5][0-9])$")  # sign, hours, minutes
+
+MISSING: Any = object()  # a value that could not be read (its problem is already reported)
+
+
+# --- where a value stands -----------------------------------------------------------------------
+
+
+@dataclass
+class Reading:
+    """One read of one file: where the problems go, and what the file's values may refer to."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    sides: frozenset[str] | None = None  # side ids a record may name; None: not checked here
+    side_hint: str = ""  # how to add a side, for the unknown-side message
+
+    def at(self, line: int = 1, name: str = "") -> At:
+        return At(self, name, line)
+
+
+@dataclass(frozen=True)
+class At:
+    """A value's place: its file, its field name as people read it (`claims[0].side`), its line."""
+
+    reading: Reading
+    name: str
+    line: int
+
+    def problem(self, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.reading.problems.append(Problem(self.reading.path, self.line, self.name, message, severity))
+
+    def key(self, key: str, line: int) -> At:
+        return At(self.reading, f"{self.name}.{key}" if self.name else key, line or self.line)
+
+    def item(self, index: int, line: int) -> At:
+        return At(self.reading, f"{self.name}[{index}]", line or self.line)
+
+
+def key_line(mapping: object, key: object) -> int:
+    lines = getattr(mapping, "key_lines", None)
+    return lines.get(key, getattr(mapping, "line", 0)) if lines else getattr(mapping, "line", 0)
+
+
+def item_line(seq: object, index: int) -> int:
+    lines = getattr(seq, "item_lines", None)
+    return lines[index] if lines and index < len(lines) else getattr(seq, "line", 0)
+
+
+def kind_of(value: object) -> str:
+    """How a problem names what it found: 'a number', 'a list', 'nothing'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def suggest(value: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- kinds of value ---------------------------------------------------------------------------
+
+
+class Kind:
+    """A kind of value: how it is read, written, named in the docs and described to JSON Schema."""
+
+    doc = "value"
+
+    def read(self, value: object, at: At) -> Any:
+        raise NotImplementedError
+
+    def write(self, value: Any) -> Any:
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def empty(self, value: Any) -> bool:
+        return value is None or value == "" or value == () or value == {}
+
+
+class Text(Kind):
+    """Text on one or several lines. A bare number is text too (a title may be '1984')."""
+
+    doc = "text"
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            at.problem(f"expected text, found {kind_of(value)}")
+            return MISSING
+        bad = unsafe_characters(value)
+        if bad:
+            at.problem(f"contains control characters ({', '.join(bad)})")
+            return MISSING
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["string", "number"], "not": {"type": "string", "pattern": UNSAFE_CLASS}}
+
+
+class Pattern(Text):
+    """Text of a fixed shape (an id, a side, a URL scheme)."""
+
+    def __init__(self, regex: re.Pattern[str], what: str, doc: str) -> None:
+        self.regex, self.what, self.doc = regex, what, doc
+
+    def read(self, value: object, at: At) -> Any:
+        if not isinstance(value, str):
+            at.problem(f"expected {self.what}, found {kind_of(value)}")
+            return MISSING
+        if not self.regex.match(value):
+            at.problem(f"expected {self.what}, found {value!r}")
+            return MISSING
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": self.regex.pattern}
+
+
+class SideRef(Pattern):
+    """The id of a side (armenia); checked against the directory's sides where they are known."""
+
+    def __init__(self, what: str = "a side id such as armenia") -> None:
+        super().__init__(SIDE_PATTERN, what, "side id")
+
+    def read(self, value: object, at: At) -> Any:
+        side = super().read(value, at)
+        known = at.reading.sides
+        if side is not MISSING and known is not None and side not in known:
+            at.problem(f"unknown side {side!r} (known: {', '.join(sorted(known))}){at.reading.side_hint}")
+        return side
+
+
+class IsoDate(Kind):
+    doc = "date (YYYY-MM-DD)"
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if not (isinstance(value, str) and _DATE_TEXT.match(value)):
+            at.problem(f"expected a date as YYYY-MM-DD, found {value!r}")
+            return MISSING
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            at.problem(f"{value!r} is not a real date (no such day in that month)")
+            return MISSING
+        if not YEARS[0] <= day.year <= YEARS[1]:  # 2203 for 2023: a slip, not a record
+            at.problem(f"{value!r}: the year is outside {YEARS[0]}-{YEARS[1]}")
+            return MISSING
+        return day
+
+    def write(self, value: Any) -> Any:
+        return value.isoformat() if value else None
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _DATE_TEXT.pattern, "format": "date"}
+
+
+class Choice(Kind):
+    """One word of a vocabulary (an Enum)."""
+
+    def __init__(self, vocabulary: type[Enum]) -> None:
+        self.vocabulary = vocabulary
+        self.doc = " \\| ".join(f"`{m.value}`" for m in vocabulary)
+
+    def read(self, value: object, at: At) -> Any:
+        words = [m.value for m in self.vocabulary]
+        if isinstance(value, str) and value in words:
+            return self.vocabulary(value)
+        shown = value if isinstance(value, str) else kind_of(value)
+        at.problem(f"{shown!r} is not one of: {', '.join(words)}{suggest(str(value), words)}")
+        return MISSING
+
+    def write(self, value: Any) -> Any:
+        return value.value if isinstance(value, Enum) else value
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": [m.value for m in self.vocabulary]}
+
+
+class Flag(Kind):
+    doc = "true \\| false"
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, bool):
+            return value
+        at.problem(f"expected true or false, found {kind_of(value)}")
+        return MISSING
+
+    def empty(self, value: Any) -> bool:
+        return value is None or value is False
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class Number(Kind):
+    """A decimal number within bounds (a latitude)."""
+
+    def __init__(self, low: float, high: float, doc: str) -> None:
+        self.low, self.high, self.doc = low, high, doc
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            at.problem(f"expected a number from {self.low:g} to {self.high:g}, found {kind_of(value)}")
+            return MISSING
+        if not self.low <= value <= self.high:
+            at.problem(f"{value} is outside {self.low:g} to {self.high:g}")
+            return MISSING
+        return float(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": self.low, "maximum": self.high}
+
+
+_WORDS = "|".join(NUMBER_WORDS)
+_COUNT_SCHEMA = (
+    rf"^\s*(?:[0-9]+|[0-9]+\s*\+|(?:[Aa][Tt]\s+[Ll][Ee][Aa][Ss][Tt]|>=)\s*(?:[0-9]+|{_WORDS})"
+    rf"|[0-9]+\s*[-–]\s*[0-9]+|{_WORDS})\s*$"
+)
+
+
+class CountKind(Kind):
+    doc = "count: `3`, `2+` (at least 2), `2-4`"
+
+    def read(self, value: object, at: At) -> Any:
+        try:
+            return Count.parse(value)
+        except ValueError as exc:
+            at.problem(str(exc))
+            return MISSING
+
+    def write(self, value: Any) -> Any:
+        return value.to_data() if value is not None else None
+
+    def schema(self) -> dict[str, Any]:
+        return {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": _COUNT_SCHEMA}]}
+
+
+class ClockKind(Kind):
+    doc = "time: `HH:MM`, or `YYYY-MM-DDTHH:MM` when the statement names the day"
+
+    def read(self, value: object, at: At) -> Any:
+        match = _CLOCK_TEXT.match(value) if isinstance(value, str) else None
+        if not match:
+            shown = repr(value) if isinstance(value, str) else kind_of(value)
+            at.problem(
+                f"expected a time as HH:MM or YYYY-MM-DDTHH:MM, found {shown}"
+                + (" (quote it: an unquoted 21:30 is a number in YAML 1.1)" if isinstance(value, int) else "")
+            )
+            return MISSING
+        day_text, hour, minute = match.groups()
+        clock = time(int(hour), int(minute))
+        if not day_text:
+            return clock
+        day = IsoDate().read(day_text, at)
+        return MISSING if day is MISSING else datetime.combine(day, clock)
+
+    def write(self, value: Any) -> Any:
+        return clock_text(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _CLOCK_TEXT.pattern}
+
+
+class OffsetKind(Kind):
+    doc = "UTC offset: `+04:00`"
+
+    def read(self, value: object, at: At) -> Any:
+        match = _OFFSET_TEXT.match(value) if isinstance(value, str) else None
+        if not match:
+            at.problem(f"expected an offset such as '+04:00', found {value!r}")
+            return MISSING
+        sign, hours, minutes = match.groups()
+        total = int(hours) * 60 + int(minutes)
+        return timedelta(minutes=-total if sign == "-" else total)
+
+    def write(self, value: Any) -> Any:
+        return offset_text(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _OFFSET_TEXT.pattern}
+
+
+class ListOf(Kind):
+    """A list; a single value is taken as a list of one (`places: Sotk`). Partial: a bad item is
+    a problem and is left out, the good items stay."""
+
+    def __init__(self, item: Kind) -> None:
+        self.item = item
+        self.doc = f"list of {item.doc}"
+
+    def read(self, value: object, at: At) -> Any:
+        if not isinstance(value, list):
+            if isinstance(value, (Mapping, bool)) or isinstance(self.item, Nested):
+                at.problem(f"expected a {self.doc}, found {kind_of(value)}")
+                return MISSING
+            one = self.item.read(value, at.item(0, at.line))
+            return () if one is MISSING else (one,)
+        items = []
+        for index, raw in enumerate(value):
+            where = at.item(index, item_line(value, index))
+            if _blank(raw) and not isinstance(self.item, Nested):
+                where.problem(f"expected {self.item.doc}, found {kind_of(raw) if raw is None else 'empty text'}")
+                continue
+            item = self.item.read(raw, where)
+            if item is not MISSING:
+                items.append(item)
+        return tuple(items)
+
+    def write(self, value: Any) -> Any:
+        return [self.item.write(v) for v in value]
+
+    def schema(self) -> dict[str, Any]:
+        if isinstance(self.item, Nested):
+            return {"type": "array", "items": self.item.schema()}
+        return {"oneOf": [self.item.schema(), {"type": "array", "items": self.item.schema()}]}
+
+
+class MapOf(Kind):
+    """A mapping from keys of one kind to values of another (sides to their losses). Partial."""
+
+    def __init__(self, key: Kind, value: Kind, doc: str) -> None:
+        self.key, self.value, self.doc = key, value, doc
+
+    def read(self, value: object, at: At) -> Any:
+        if not isinstance(value, Mapping):
+            at.problem(f"expected a mapping, found {kind_of(value)}")
+            return MISSING
+        result = {}
+        for raw_key, raw in value.items():
+            where = at.key(str(raw_key), key_line(value, raw_key))
+            key = self.key.read(raw_key, where)
+            item = self.value.read(raw, where) if key is not MISSING else MISSING
+            if item is not MISSING:
+                result[key] = item
+        return result
+
+    def write(self, value: Any) -> Any:
+        return {self.key.write(k): self.value.write(v) for k, v in value.items()}
+
+    def schema(self) -> dict[str, Any]:
+        key = self.key.schema()
+        return {"type": "object", "propertyNames": {k: v for k, v in key.items() if k == "pattern"} or {},
+                "additionalProperties": self.value.schema()}  # fmt: skip
+
+
+class Nested(Kind):
+    """A mapping of fields of its own record type."""
+
+    def __init__(self, record: Callable[[], RecordType]) -> None:
+        self._record = record  # a function: record types refer to each other
+
+    @property
+    def record(self) -> RecordType:
+        return self._record()
+
+    @property
+    def doc(self) -> str:  # type: ignore[override]
+        return f"mapping: {self.record.name}"
+
+    def read(self, value: object, at: At) -> Any:
+        return self.record.read(value, at)
+
+    def write(self, value: Any) -> Any:
+        return self.record.write(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{self.record.name}"}
+
+    def empty(self, value: Any) -> bool:
+        return value is None or not bool(value) or self.record.write(value) == {}
+
+
+# --- fields and record types ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record type: its key, kind, whether required, its default, its help text,
+    and the command-line option that fills it (None: only by hand)."""
+
+    name: str
+    kind: Kind
+    help: str
+    required: bool = False
+    default: Any = None
+    option: str | None = None
+    attr: str = ""  # the attribute of the typed object, when it differs from the key
+    always: bool = False  # written even when empty (claims: [] says "no claims yet")
+    to_model: Callable[[Any], Any] | None = None  # read value -> attribute (figures from a map)
+    from_model: Callable[[Any], Any] | None = None
+
+    @property
+    def attribute(self) -> str:
+        return self.attr or self.name
+
+
+Rule = Callable[[dict[str, Any], Callable[..., At]], None]
+"""A check across the fields of one object: (values read, field name -> its place) -> None."""
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A mapping of fields, read into one typed object."""
+
+    name: str
+    summary: str
+    fields: tuple[Field, ...]
+    build: Callable[..., Any]
+    rules: tuple[Rule, ...] = ()
+    open_keys: bool = False  # may hold keys this definition does not name (none do today)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def read(self, data: object, at: At) -> Any:
+        """The typed object, or MISSING when a field it needs could not be read. Every problem
+        is reported where it stands; a nested list keeps its good items (see ListOf)."""
+        if not isinstance(data, Mapping):
+            at.problem(f"expected a mapping of fields ({self.name}), found {kind_of(data)}")
+            return MISSING
+        names = [f.name for f in self.fields]
+        if not self.open_keys:
+            for key in data:
+                if key not in names:
+                    at.key(str(key), key_line(data, key)).problem(f"unknown field{suggest(str(key), names)}")
+        values: dict[str, Any] = {}
+        failed = False
+        for spec in self.fields:
+            where = at.key(spec.name, key_line(data, spec.name) if spec.name in data else at.line)
+            raw = data.get(spec.name)
+            if _blank(raw):
+                if spec.required:
+                    where.problem("is required")
+                    failed = True
+                values[spec.attribute] = spec.default
+                continue
+            value = spec.kind.read(raw, where)
+            if value is MISSING:
+                failed = True
+                value = spec.default
+            values[spec.attribute] = spec.to_model(value) if spec.to_model else value
+        before = len(at.reading.problems)
+
+        def field_at(name: str, near: str = "") -> At:
+            """A field's place; a missing field is reported at the line of `near`, the field that needs it."""
+            line = next((key_line(data, key) for key in (name, near) if key and key in data), at.line)
+            return at.key(name, line)
+
+        for rule in self.rules:
+            rule(values, field_at)
+        if failed or len(at.reading.problems) > before:
+            return MISSING
+        prefix = f"{at.name}." if at.name else ""
+        return self.build(**values, meta=Meta(at.reading.path, at.line, prefix, _lines(data)))
+
+    def write(self, value: Any) -> dict[str, Any]:
+        """The canonical plain data of a typed object: fields in definition order, empty optional
+        ones left out so that files hold what was said and nothing more."""
+        out: dict[str, Any] = {}
+        for spec in self.fields:
+            item = getattr(value, spec.attribute)
+            item = spec.from_model(item) if spec.from_model else item
+            if spec.always or not spec.kind.empty(item):
+                out[spec.name] = spec.kind.write(item)
+        return out
+
+
+def _lines(data: Mapping[Any, Any]) -> dict[str, int]:
+    """Lines of a mapping's keys, and of the items of its lists as `key[i]`."""
+    lines: dict[str, int] = {}
+    for key, value in data.items():
+        lines[str(key)] = key_line(data, key)
+        if isinstance(value, list):
+            for index in range(len(value)):
+                lines[f"{key}[{index}]"] = item_line(value, index)
+    return lines
+
+
+# --- rules across fields ------------------------------------------------------------------------
+
+
+def _dates_in_order(values: dict[str, Any], at: Callable[..., At]) -> None:
+    start, end, precision = values["date"], values["end_date"], values["date_precision"]
+    if start and end and end < start:
+        at("end_date").problem(f"{end} is before the start date {start}")
+    elif precision == Precision.DAY and start and end and end != start:
+        at("date_precision").problem("a one-day incident has no later end date: write days (a span), or drop end_date")
+
+
+def _merge_named(values: dict[str, Any], at: Callable[..., At]) -> None:
+    status, target = values["status"], values["merged_into"]
+    if status == Status.MERGED and not target:
+        at("merged_into", near="status").problem("a merged incident must name the id it was merged into")
+    if target and status != Status.MERGED:
+        at("merged_into").problem("only a record with status 'merged' names merged_into")
+
+
+def _window_in_order(values: dict[str, Any], at: Callable[..., At]) -> None:
+    start, end = values["start"], values["end"]
+    if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
+        at("to").problem(f"{clock_text(end)} is before {clock_text(start)}")
+
+
+def _source_traceable(values: dict[str, Any], at: Callable[..., At]) -> None:
+    if not (values["title"] or values["ref"]):
+        at("title").problem("a source needs a title (the headline) or, if it has none, a ref")
+
+
+# --- casualties: a map in files, figures in the model ------------------------------------------
+
+
+def _figures(losses: Mapping[str, dict[str, Any]]) -> tuple[Figure, ...]:
+    figures = []
+    for side, kinds in losses.items():
+        for civilian, counts in ((False, kinds), (True, kinds.get("civilians") or {})):
+            figures += [Figure(side, k, civilian, counts[k.value]) for k in CasualtyKind if counts.get(k.value)]
+    return tuple(sorted(figures, key=figure_order))
+
+
+def figure_order(figure: Figure) -> tuple[str, bool, int]:
+    return (figure.side, figure.civilian, list(CasualtyKind).index(figure.kind))
+
+
+def _losses_map(figures: Iterable[Figure]) -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = {}
+    for figure in sorted(figures, key=figure_order):
+        losses = data.setdefault(figure.side, {})
+        target = losses.setdefault("civilians", {}) if figure.civilian else losses
+        target[figure.kind.value] = figure.count
+    return data
+
+
+def _plain(**values: Any) -> dict[str, Any]:
+    values.pop("meta", None)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class _Losses(Kind):
+    """Losses of one side: a mapping of kinds to counts, civilians apart. Read as a plain dict
+    and turned into Figures by the claim's field, so files keep the shape people write."""
+
+    doc = "mapping: losses"
+
+    def __init__(self, civilian: bool) -> None:
+        self.civilian = civilian
+
+    def record(self) -> RecordType:
+        return CIVILIAN_LOSSES if self.civilian else LOSSES
+
+    def read(self, value: object, at: At) -> Any:
+        return self.record().read(value, at)
+
+    def write(self, value: Any) -> Any:
+        out = {k: v.to_data() for k, v in value.items() if k != "civilians"}
+        if value.get("civilians"):
+            out["civilians"] = self.record().field("civilians").kind.write(value["civilians"])
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{self.record().name}"}
+
+
+# --- the definitions --------------------------------------------------------------------------
+
+_KIND_HELP = {
+    CasualtyKind.KILLED: "Killed: armenia=3, armenia=2+, armenia:civilian=1 (repeatable).",
+    CasualtyKind.WOUNDED: "Wounded, as --killed.",
+    CasualtyKind.CAPTURED: "Captured, as --killed.",
+    CasualtyKind.MISSING: "Missing, as --killed.",
+}
+
+
+def _loss_fields(civilian: bool) -> tuple[Field, ...]:
+    whose = "civilians" if civilian else "soldiers (service members)"
+    fields = tuple(
+        Field(
+            kind.value,
+            CountKind(),
+            f"{kind.value.capitalize()} {whose}.",
+            option=None if civilian else f"--{kind.value}",
+        )
+        for kind in CasualtyKind
+    )
+    if civilian:
+        return fields
+    return (*fields, Field("civilians", _Losses(True), "Civilian losses, apart from soldiers: the same kinds."))
+
+
+CIVILIAN_LOSSES = RecordType("civilian-losses", "Civilian losses of one side.", _loss_fields(True), _plain)
+LOSSES = RecordType(
+    "losses", "The losses of one side, by kind; soldiers unless under civilians.", _loss_fields(False), _plain
+)
+
+SOURCE = RecordType(
+    "source",
+    "Where a claim was read: required, so that every claim can be traced.",
+    (
+        Field("title", Text(), "Headline of the source.", option="--source-title"),
+        Field("publisher", Text(), "Who published it.", option="--source-publisher"),
+        Field("date", IsoDate(), "When it was published.", option="--source-date"),
+        Field("url", Text(), "Where it can be read.", option="--source-url"),
+        Field(
+            "ref", Text(), "A reference for a source without a headline (a file, an archive id).", option="--source-ref"
+        ),
+    ),
+    Source,
+    rules=(_source_traceable,),
+)
+
+WINDOW = RecordType(
+    "window",
+    "The time span a statement gives, in its own clock.",
+    (
+        Field("from", ClockKind(), "Start of the time window.", option="--from", attr="start"),
+        Field("to", ClockKind(), "End of the time window.", option="--to", attr="end"),
+        Field("utc_offset", OffsetKind(), "UTC offset of the times, e.g. +04:00.", option="--utc-offset"),
+    ),
+    Window,
+    rules=(_window_in_order,),
+)
+
+CLAIM = RecordType(
+    "claim",
+    "One statement by one side about the incident; a revised figure is a new claim.",
+    (
+        Field("side", SideRef(), "Who spoke: a side id (see Sides).", required=True, option="--side"),
+        Field("by", Text(), "The body that spoke (Ministry of Defence, …).", option="--by"),
+        Field("reported", IsoDate(), "When the statement was made.", option="--reported"),
+        Field("stance", Choice(Stance), "What the statement does.", default=Stance.ALLEGES, option="--stance"),
+        Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator"),
+        Field("target", Text(), "What was hit or aimed at.", option="--target"),
+        Field("weapons", ListOf(Text()), "Weapons named.", default=(), option="--weapon"),
+        Field("places", ListOf(Text()), "Places as this side names them.", default=(), option="--place"),
+        Field("window", Nested(lambda: WINDOW), "The time span the statement gives.", default=Window()),
+        Field("violations", CountKind(), "Violations the statement counts ('fired 23 times').", option="--count"),
+        Field(
+            "casualties", MapOf(SideRef(), _Losses(False), "mapping: side id → losses"),
+            "Losses per side whose people were hit. Options: `--killed`, `--wounded`, `--captured`, `--missing` (`SIDE=N`, `SIDE:civilian=N`).", default=(), to_model=_figures, from_model=_losses_map,
+        ),
+        Field("statement", Text(), "The statement, quoted from the source.", option="--statement"),
+        Field("source", Nested(lambda: SOURCE), "Where the statement was read.", required=True),
+        Field("note", Text(), "A note on this claim.", option="--note"),
+    ),
+    Claim,
+)  # fmt: skip
+
+INCIDENT = RecordType(
+    "incident",
+    "One incident: what happened where and when, and every account of it.",
+    (
+        Field("id", Pattern(ID_PATTERN, "an id like 2023-09-01-sotk (date, then lower-case words)", "id"),
+              "`YYYY-MM-DD-words`: lower-case letters, digits, hyphens. Must match the file name, in the folder of the id's year. Never changes once written, even if the date is corrected.", required=True),
+        Field("title", Text(), "A short neutral title.", required=True, option="--title"),
+        Field("date", IsoDate(), "When it happened (the first day of a span).", required=True, option="--date"),
+        Field("end_date", IsoDate(), "Last day of a multi-day incident.", option="--end-date"),
+        Field("date_precision", Choice(Precision), "How exact the date is: one day, a span of days (with end_date), the week beginning on date, the month. A day incident has no later end_date.",
+              default=Precision.DAY, option="--precision"),
+        Field("places", ListOf(Text()), "Where it happened, in any naming.", default=(), option="--place"),
+        Field("region", ListOf(Text()), "Administrative unit(s).", default=(), option="--region"),
+        Field("tags", ListOf(Text()), "Tags.", default=(), option="--tag"),
+        Field("status", Choice(Status), "A record is never deleted: it is withdrawn, or merged into another.", default=Status.ACTIVE),
+        Field("merged_into", Pattern(ID_PATTERN, "the id of the incident this one was merged into", "id"),
+              "With status merged: the id it was merged into."),
+        Field("notes", Text(), "Free text: how the date was worked out from weekdays, doubts, context.", option="--note"),
+        Field("claims", ListOf(Nested(lambda: CLAIM)), "The accounts: one entry per statement.", default=(), always=True),
+    ),
+    Incident,
+    rules=(_dates_in_order, _merge_named),
+)  # fmt: skip
+
+SIDE = RecordType(
+    "side",
+    "A side that may speak in records: a party, a state, a mission, an organisation.",
+    (
+        Field("name", Text(), "Its name as tables show it.", required=True),
+        Field("kind", Choice(SideKind), "A principal side is a party to the dispute.", default=SideKind.THIRD_PARTY),
+        Field("aliases", ListOf(Text()), "Other names commands accept for it.", default=()),
+        Field("short", Text(), "A code for narrow tables (AM, AZ, EUMA).", default=""),
+    ),
+    lambda meta, **values: _side(meta, **values),
+)
+
+
+def _side(meta: Meta, **values: Any) -> Side:
+    """The side's id is its key in the file, the last part of the field's name (sides.armenia)."""
+    side_id = meta.prefix.rstrip(".").rsplit(".", 1)[-1]
+    aliases = tuple(a.casefold() for a in values.pop("aliases"))
+    return Side(id=side_id, aliases=aliases, short=values.pop("short") or side_id, meta=meta, **values)
+
+
+SIDES_FILE = RecordType(
+    "sides-file",
+    "sides.yaml: the sides a records directory knows, beside or instead of the built-in ones.",
+    (
+        Field("replace_defaults", Flag(), "true: these sides replace the built-in list.", default=False),
+        Field("sides", MapOf(SideRef("a side id: lower-case letters, digits and hyphens"), Nested(lambda: SIDE),
+                             "mapping: side id → side"), "The sides, by id.", required=True),
+    ),
+    _plain,
+)  # fmt: skip
+
+_LANGUAGE = Pattern(re.compile("^(?:" + "|".join(LANGUAGES) + ")$"), "a language: " + ", ".join(LANGUAGES), "language")
+_PLACE_ID = Pattern(PLACE_ID_PATTERN, "a place id: lower-case letters, digits and _", "place id")
+
+PLACE = RecordType(
+    "place",
+    "A place of the gazetteer, with every name each side uses for it (docs/places.md).",
+    (
+        Field("id", _PLACE_ID, "A stable id.", required=True),
+        Field("name", Text(), "The canonical display name.", required=True),
+        Field("type", Text(), "province, district, town, village, road, mountain, crossing, …", default="place"),
+        Field("country", Pattern(re.compile(r"^(?:AM|AZ|AM/AZ)$"), "AM, AZ or AM/AZ", "country"), "Where it lies."),
+        Field("within", ListOf(_PLACE_ID), "Ids of the places that contain it.", default=()),
+        Field("names", MapOf(_LANGUAGE, ListOf(Text()), "mapping: language → list of text"), "Its names, per language.", default={}),
+        Field("sector_names", ListOf(Text()), "Azerbaijani MoD sector names that stand for it.", default=()),
+        Field("uncertain_names", ListOf(Text()), "Names identified only probably.", default=()),
+        Field("lat", Number(-90, 90, "latitude"), "Latitude; never guessed."),
+        Field("lon", Number(-180, 180, "longitude"), "Longitude; never guessed."),
+        Field("coord_source", Text(), "Where the coordinates come from."),
+        Field("coord_uncertain", Flag(), "The coordinates are not confirmed.", default=False),
+        Field("uncertain", Text(), "What about the place is not confirmed."),
+        Field("notes", Text(), "Where the facts come from."),
+        Field("sources", ListOf(Text()), "Public sources of the facts.", default=()),
+    ),
+    lambda meta, **values: _place(meta, **values),
+)  # fmt: skip
+
+
+def _place(meta: Meta, **values: Any) -> Place:
+    values["names"] = {lang: tuple(names) for lang, names in values["names"].items()}
+    return Place(meta=meta, **values)
+
+
+PLACES_FILE = RecordType(
+    "places-file",
+    "places.yaml: places a records directory adds to the built-in gazetteer (or replaces, by id).",
+    (Field("places", ListOf(Nested(lambda: PLACE)), "The places.", required=True),),
+    _plain,
+)
+
+RECORD_TYPES = (INCIDENT, CLAIM, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE)
+
+
+# --- reading and writing records --------------------------------------------------------------
+
+
+def read(
+    record: RecordType, data: object, path: str, sides: Iterable[str] | None = None, hint: str = ""
+) -> tuple[Any, list[Problem]]:
+    """Plain data (from `yamlio.read_yaml`) as a typed object, or None; and every problem.
+
+    `sides`, where given, are the side ids the data may name; others are reported."""
+    reading = Reading(path, sides=frozenset(sides) if sides is not None else None, side_hint=hint)
+    if data is None:
+        reading.at(1).problem("the file is empty")
+        return None, reading.problems
+    if isinstance(data, Mapping) and not data:
+        reading.at(getattr(data, "line", 1) or 1).problem("the file holds no fields")
+        return None, reading.problems
+    value = record.read(data, reading.at(getattr(data, "line", 1) or 1))
+    return (None if value is MISSING else value), reading.problems
+
+
+def write(record: RecordType, value: Any) -> dict[str, Any]:
+    return record.write(value)
+
+
+# --- derived: JSON Schema, docs, options --------------------------------------------------------
+
+
+def _record_schema(record: RecordType) -> dict[str, Any]:
+    properties = {}
+    for spec in record.fields:
+        schema = dict(spec.kind.schema())
+        schema["description"] = spec.help
+        if not spec.kind.empty(spec.default):
+            schema["default"] = spec.kind.write(spec.default)
+        properties[spec.name] = schema
+    result: dict[str, Any] = {"type": "object", "description": record.summary, "properties": properties}
+    required = [f.name for f in record.fields if f.required]
+    if required:
+        result["required"] = required
+    if not record.open_keys:
+        result["additionalProperties"] = False
+    return result
+
+
+def json_schema(root: RecordType = INCIDENT) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a record file, for editors and other tools."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://incidents.invalid/schema/{root.name}.json",
+        "title": f"incidents: {root.name} record",
+        **_record_schema(root),
+        "$defs": {r.name: _record_schema(r) for r in RECORD_TYPES if r is not root},
+    }
+    return schema
+
+
+def field_table(record: RecordType) -> str:
+    """The markdown table of a record type's fields, as docs/records.md shows it."""
+    rows = ["| field | value | required (default) | meaning |", "|---|---|---|---|"]
+    for spec in record.fields:
+        if spec.required:
+            need = "yes"
+        elif not spec.kind.empty(spec.default):
+            need = f"no (`{spec.kind.write(spec.default)}`)"
+        else:
+            need = "no"
+        option = f" Option: `{spec.option}`." if spec.option else ""
+        rows.append(f"| `{spec.name}` | {spec.kind.doc} | {need} | {spec.help}{option} |")
+    return "\n".join(rows)
+
+
+DOC_TYPES = (INCIDENT, CLAIM, SOURCE, WINDOW, LOSSES, SIDE, PLACE)
+
+
+def docs_tables() -> str:
+    """Every record type's table, in the order docs/records.md gives them."""
+    parts = []
+    for record in DOC_TYPES:
+        parts += [f"### {record.name}", "", record.summary, "", field_table(record), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A command-line option derived from a field: the flag, the field's path, its help."""
+
+    flag: str
+    path: str  # 'source.title', 'window.from', 'casualties.killed'
+    help: str
+    multiple: bool
+    choices: Sequence[str] | None
+
+
+def options(record: RecordType, prefix: str = "") -> list[Option]:
+    """The options that fill a record type's fields, nested records included."""
+    found = []
+    for spec in record.fields:
+        path = prefix + spec.name
+        kind = spec.kind
+        if isinstance(kind, Nested):
+            found += options(kind.record, path + ".")
+            continue
+        if isinstance(kind, MapOf) and isinstance(kind.value, _Losses):
+            found += options(kind.value.record(), path + ".")
+            continue
+        if spec.option:
+            choices = [m.value for m in kind.vocabulary] if isinstance(kind, Choice) else None
+            found.append(
+                Option(
+                    spec.option, path, spec.help, isinstance(kind, ListOf) or path.startswith("casualties."), choices
+                )
+            )
+    return found
+
+
+def option_for(record: RecordType, field_name: str) -> str:
+    """The option a person typed for a field a problem names: 'window.to' -> '--to',
+    'places[1]' -> '--place', 'casualties.armenia.killed' -> '--killed'."""
+    plain = re.sub(r"\[\d+\]", "", field_name)
+    if plain.startswith("casualties."):
+        return "--" + plain.rsplit(".", 1)[-1]
+    by_path = {o.path: o.flag for o in options(record)}
+    return by_path.get(plain, plain or "command line")
+
+
+# --- the record files' own entry points ---------------------------------------------------------
+
+
+def incident_from_data(
+    data: object, path: str = "", sides: Iterable[str] | None = None, hint: str = ""
+) -> tuple[Incident | None, list[Problem]]:
+    """A record file's data as an Incident (None if its id, title or date cannot be read)."""
+    return read(INCIDENT, data, path, sides, hint)  # type: ignore[no-any-return]
+
+
+def incident_to_data(incident: Incident) -> dict[str, Any]:
+    """The canonical ordered form of an incident: what the store writes and `--format json` prints."""
+    return INCIDENT.write(incident)
+
+
+def claim_from_data(
+    data: object, path: str = "", sides: Iterable[str] | None = None
+) -> tuple[Claim | None, list[Problem]]:
+    return read(CLAIM, data, path, sides)  # type: ignore[no-any-return]
+
+
+def claim_to_data(claim: Claim) -> dict[str, Any]:
+    return CLAIM.write(claim)
+
+
+def sides_from_data(data: object, path: str) -> tuple[list[Side], bool, list[Problem]]:
+    """A sides file's sides, whether they replace the built-in ones, and its problems."""
+    values, problems = read(SIDES_FILE, data, path)
+    if values is None:
+        return [], False, problems
+    return list((values.get("sides") or {}).values()), bool(values.get("replace_defaults")), problems
+
+
+def places_from_data(data: object, path: str) -> tuple[list[Place], list[Problem]]:
+    """A gazetteer file's places (docs/places.md) and its problems; containment is checked by the
+    gazetteer once built-in and local places are merged."""
+    values, problems = read(PLACES_FILE, data, path)
+    return (list(values.get("places") or ()) if values else []), problems
