@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from .dates import DateError, NeedsReference, parse_date, parse_offset, parse_time, period_bound, window_bounds
+from .dates import (
+    DateError,
+    NeedsReference,
+    needs_reference,
+    parse_date,
+    parse_offset,
+    parse_time,
+    period_bound,
+    window_bounds,
+)
 from .errors import Problem, UsageError
 from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides
 from .places import ascii_fold
@@ -79,57 +88,60 @@ def _checked(found: tuple[Any, list[Problem]]) -> Any:
     return value
 
 
-def new_incident(
-    *,
-    day: date,
-    title: str,
-    end: date | None = None,
-    precision: str | None = None,
-    places: list[str] | None = None,
-    regions: list[str] | None = None,
-    tags: list[str] | None = None,
-    notes: str | None = None,
-) -> Incident:
-    places, regions, tags = places or [], regions or [], tags or []
+@dataclass
+class IncidentDraft:
+    """An incident as typed: the options of `add` (or the answers to its questions), unread."""
+
+    date: str | None = None
+    title: str | None = None
+    end_date: str | None = None
+    reported: str | None = None  # the statement's date, to resolve 'last Sunday'
+    date_precision: str | None = None
+    places: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+
+HINT_REPORTED = "or give the date of the statement with --reported"
+
+
+def resolved_day(draft: IncidentDraft) -> tuple[date, str, str | None]:
+    """The incident's day and precision, and the note that says how a relative date was resolved."""
+    reference = read_date(draft.reported, "--reported")[0] if draft.reported else None
+    day, precision = read_date(draft.date or "", "--date", reference, HINT_REPORTED)
+    how = None
+    if reference and needs_reference(draft.date or ""):
+        how = f"Date given as {draft.date!r} in a statement of {reference.isoformat()}, resolved to {day.isoformat()}."
+    return day, precision, how
+
+
+def new_incident(draft: IncidentDraft) -> Incident:
+    """The incident a draft describes, validated as a record file is; its id made from it."""
+    if not draft.date:
+        raise UsageError("missing --date")
+    day, parsed_precision, how = resolved_day(draft)
+    end = read_date(draft.end_date, "--end-date")[0] if draft.end_date else None
+    precision = draft.date_precision or (parsed_precision if parsed_precision != "day" else None)
+    notes = "\n".join(filter(None, [draft.notes, how])) or None
     data = {
-        "id": make_id(day, places, title),
-        "title": title,
+        "id": make_id(day, draft.places, draft.title or ""),
+        "title": draft.title,
         "date": day.isoformat(),
         "end_date": end.isoformat() if end else None,
         "date_precision": precision or ("days" if end and end != day else "day"),
-        "places": places,
-        "region": regions,
-        "tags": tags,
+        "places": draft.places,
+        "region": draft.region,
+        "tags": draft.tags,
         "notes": notes,
         "claims": [],
     }
     return _checked(incident_from_data(data, COMMAND_LINE))
 
 
-@dataclass
-class ClaimInput:
-    """A claim as typed: every value a string (or list of strings) straight from flags or prompts."""
-
-    side: str
-    source_title: str | None = None
-    source_ref: str | None = None
-    source_publisher: str | None = None
-    source_url: str | None = None
-    source_date: str | None = None
-    by: str | None = None
-    reported: str | None = None
-    stance: str = "alleges"
-    initiator: str | None = None
-    target: str | None = None
-    weapons: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-    time_from: str | None = None
-    time_to: str | None = None
-    utc_offset: str | None = None
-    count: str | None = None
-    figures: dict[str, list[str]] = field(default_factory=dict)  # kind -> ['armenia=3', ...]
-    statement: str | None = None
-    note: str | None = None
+ClaimValues = dict[str, Any]
+"""A claim as typed, keyed by the paths of spec.options(CLAIM): 'side', 'source.title',
+'window.from', 'casualties.killed' (a list of 'armenia=3'), … Values are strings or lists."""
 
 
 def side_id(name: str, sides: Sides, option: str) -> str:
@@ -171,34 +183,28 @@ def casualty_answer(text: str) -> dict[str, list[str]]:
     return figures
 
 
-def new_claim(typed: ClaimInput, sides: Sides) -> Claim:
+def new_claim(values: ClaimValues, sides: Sides) -> Claim:
     """Validate a typed claim with the rules a claim in a file obeys."""
-    reported = read_date(typed.reported, "--reported")[0] if typed.reported else None
-    source_date = read_date(typed.source_date, "--source-date")[0] if typed.source_date else None
-    window = _window(typed)
-    data = {
-        "side": side_id(typed.side, sides, "--side"),
-        "by": typed.by,
-        "reported": reported.isoformat() if reported else None,
-        "stance": typed.stance,
-        "initiator": side_id(typed.initiator, sides, "--initiator") if typed.initiator else None,
-        "target": typed.target,
-        "weapons": typed.weapons,
-        "places": typed.places,
-        "window": window,
-        "violations": typed.count,
-        "casualties": casualties(typed.figures, sides) or None,
-        "statement": typed.statement,
-        "source": {
-            "title": typed.source_title,
-            "publisher": typed.source_publisher,
-            "date": source_date.isoformat() if source_date else None,
-            "url": typed.source_url,
-            "ref": typed.source_ref,
-        },
-        "note": typed.note,
-    }
+    data: dict[str, Any] = {}
+    for path, value in values.items():
+        if value in (None, "", (), []) or path.startswith(("window.", "casualties.")):
+            continue
+        if path in ("reported", "source.date"):
+            value = read_date(value, "--" + path.replace(".", "-"))[0].isoformat()
+        elif path in ("side", "initiator"):
+            value = side_id(value, sides, f"--{path}")
+        _put(data, path, list(value) if isinstance(value, tuple) else value)
+    data["window"] = _window(values)
+    data["casualties"] = casualties({k: list(values.get(f"casualties.{k}") or []) for k in CASUALTY_KINDS}, sides)
     return _checked(claim_from_data(data, COMMAND_LINE, sides.ids))
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    """data['source']['title'] = value for the path 'source.title'."""
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
 
 
 def _typed(option: str, text: str | None, parse: Callable[[str], T]) -> T | None:
@@ -211,16 +217,17 @@ def _typed(option: str, text: str | None, parse: Callable[[str], T]) -> T | None
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _window(typed: ClaimInput) -> dict[str, Any] | None:
-    if not (typed.time_from or typed.time_to):
-        if typed.utc_offset:
+def _window(values: ClaimValues) -> dict[str, Any] | None:
+    time_from, time_to, utc_offset = (values.get(f"window.{key}") for key in ("from", "to", "utc_offset"))
+    if not (time_from or time_to):
+        if utc_offset:
             raise UsageError("--utc-offset needs --from or --to")
         return None
-    start = _typed("--from", typed.time_from, parse_time)
-    end = _typed("--to", typed.time_to, parse_time)
+    start = _typed("--from", time_from, parse_time)
+    end = _typed("--to", time_to, parse_time)
     offsets = {t.utc_offset for t in (start, end) if t and t.utc_offset}
-    if typed.utc_offset:
-        offsets.add(_typed("--utc-offset", typed.utc_offset, parse_offset))
+    if utc_offset:
+        offsets.add(_typed("--utc-offset", utc_offset, parse_offset))
     if len(offsets) > 1:
         raise UsageError(f"--from/--to: the times give different UTC offsets ({', '.join(sorted(offsets))})")
     start_text, end_text = window_bounds(start, end)

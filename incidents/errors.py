@@ -14,6 +14,7 @@ from enum import Enum
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
+EXIT_ABORTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 class Severity(str, Enum):
@@ -64,6 +65,12 @@ class NotFoundError(IncidentsError):
     """An incident id, records directory or place that does not exist."""
 
     exit_code = EXIT_DATA
+
+
+class Aborted(IncidentsError):
+    """A person answered no (or stopped at a question): nothing was written."""
+
+    exit_code = EXIT_ABORTED
 
 
 class RecordProblems(DataError):

@@ -12,8 +12,11 @@ from typing import Any
 
 import click
 
+from .dates import needs_reference
+from .entry import ClaimValues, IncidentDraft, casualties, casualty_answer, read_date, side_id
 from .errors import IncidentsError, UsageError
-from .places import fold
+from .model import CASUALTY_KINDS, STANCES, Sides
+from .places import Resolution, fold
 from .text import strip_unsafe
 
 
@@ -77,3 +80,83 @@ def choose(name: str, forms: list[str], names: list[str], descriptions: list[str
         if len(chosen) == 1:
             return chosen[0]
         click.echo(f"  answer 1 to {len(forms)}, or one of the names above", err=True)
+
+
+def _date_check(value: str) -> None:
+    read_date(value, "date")
+
+
+class TerminalAsker:
+    """The library's questions (api.Asker), asked on the terminal."""
+
+    def choose_place(self, name: str, resolution: Resolution, forms: list[str]) -> str:
+        places = resolution.candidates
+        described = [", ".join(filter(None, [p.name, p.type, p.country])) for p in places]
+        return choose(name, forms, [p.name for p in places], described)
+
+    def confirm(self, question: str) -> bool:
+        return click.confirm(question, default=False, err=True)
+
+
+def complete_draft(draft: IncidentDraft, asking: bool) -> IncidentDraft:
+    """Ask for what `add` was not given: the date (and the statement's date a relative one
+    needs), the title; then, when questions were started at all, places, region and tags."""
+    questions = asking and not (draft.date and draft.title)
+    if questions and draft.date and needs_reference(draft.date) and not draft.reported:
+        draft.reported = ask(None, "--reported", f"Date of the statement that says {draft.date!r}", True, _date_check)
+    while not draft.date:
+        draft.date = ask(None, "--date", "Date of the incident", asking)
+        if needs_reference(draft.date) and not draft.reported:
+            draft.reported = ask_optional(f"Date of the statement that says {draft.date!r}", _date_check)
+        try:
+            read_date(draft.date, "--date", read_date(draft.reported, "--reported")[0] if draft.reported else None)
+        except IncidentsError as exc:
+            click.echo(f"  {strip_unsafe(str(exc))}", err=True)
+            draft.date = None
+    draft.title = ask(draft.title, "--title", "Title", asking)
+    if questions:
+        draft.places = draft.places or ask_list("Places")
+        draft.region = draft.region or ask_list("Region (administrative units)")
+        draft.tags = draft.tags or ask_list("Tags")
+    return draft
+
+
+def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValues:
+    """Ask for what `claim` was not given: the side and a source always; the rest (stance, who
+    spoke, when, whom it blames, the statement, places, weapons, casualties) when questions
+    were started at all. Enter skips what is optional."""
+
+    def side_check(option: str) -> Callable[[str], str]:
+        return lambda value: side_id(value, sides, option)
+
+    questions = asking and not (values.get("side") and (values.get("source.title") or values.get("source.ref")))
+    values["side"] = ask(values.get("side"), "--side", f"Side ({', '.join(sides.ids)})", asking, side_check("side"))
+    if questions:
+        values["stance"] = values.get("stance") or click.prompt(
+            "Stance", type=click.Choice(STANCES), default="alleges", err=True
+        )
+        values["by"] = values.get("by") or ask_optional("Who spoke (e.g. Ministry of Defence)")
+        values["reported"] = values.get("reported") or ask_optional("Date of the statement", _date_check)
+        values["initiator"] = values.get("initiator") or ask_optional(
+            "Side it says started it", side_check("initiator")
+        )
+        values["statement"] = values.get("statement") or ask_optional("The statement, quoted or summarised")
+        values["places"] = values.get("places") or ask_list("Places, as this side names them")
+        values["weapons"] = values.get("weapons") or ask_list("Weapons")
+        if not any(values.get(f"casualties.{kind}") for kind in CASUALTY_KINDS):
+            answer = ask_optional(
+                "Casualties, e.g. 'killed armenia=3, wounded azerbaijan=2+'",
+                lambda text: casualties(casualty_answer(text), sides),
+            )
+            values.update({f"casualties.{k}": v for k, v in casualty_answer(answer or "").items()})
+    if not (values.get("source.title") or values.get("source.ref")):
+        if not asking:
+            raise UsageError(
+                "missing --source-title or --source-ref (not asked for: stdin is not a terminal, or --no-interactive)"
+            )
+        values["source.title"] = ask_optional("Source headline")
+        if not values["source.title"]:
+            values["source.ref"] = ask(
+                None, "--source-ref", "No headline: a source reference is required (a file, an archive id…)", True
+            )
+    return values

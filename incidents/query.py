@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from .compare import Verdict, initiator_verdict
 from .model import Incident
 from .places import Gazetteer, fold, loose
 
@@ -117,3 +119,42 @@ def same_event(
         and new.date <= (other.end_date or other.date)
         and any(place_matcher(name, all_places(other)) for name in names)
     ]
+
+
+# --- the listing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An incident as `list` shows it: with the verdict on who started it, judged once here."""
+
+    incident: Incident
+    started_by: Verdict | None
+
+
+def listed(incidents: Iterable[Incident]) -> list[Listed]:
+    return [Listed(i, initiator_verdict(i)) for i in incidents]
+
+
+LIST_COLUMNS = (
+    "id", "date", "end_date", "date_precision", "title", "places", "region", "tags", "status",
+    "sides", "initiator",
+)  # fmt: skip
+
+
+def list_row(entry: Listed) -> dict[str, Any]:
+    """One incident as `list --format json|csv` prints it (documented in docs/output.md)."""
+    incident = entry.incident
+    return {
+        "id": incident.id,
+        "date": incident.date.isoformat(),
+        "end_date": incident.end_date.isoformat() if incident.end_date else None,
+        "date_precision": str(incident.date_precision),
+        "title": incident.title,
+        "places": list(incident.places),
+        "region": list(incident.region),
+        "tags": list(incident.tags),
+        "status": str(incident.status),
+        "sides": list(incident.claimants),
+        "initiator": str(entry.started_by) if entry.started_by else None,
+    }

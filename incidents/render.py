@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -25,10 +26,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .compare import Cell, Comparison, Row, initiator_verdict
+from .compare import Cell, Comparison, Row, Verdict
 from .errors import Problem
 from .model import Claim, Incident, Sides
 from .places import Gazetteer, Place, uncertain_note
+from .query import Listed
 from .summary import Summary
 from .text import strip_unsafe
 from .yamlio import dump_yaml
@@ -123,28 +125,6 @@ def output(
 
 # --- list -----------------------------------------------------------------------------------
 
-LIST_COLUMNS = (
-    "id", "date", "end_date", "date_precision", "title", "places", "region", "tags", "status",
-    "sides", "initiator",
-)  # fmt: skip
-
-
-def list_row(incident: Incident) -> dict[str, Any]:
-    """One incident as `list --format json|csv` prints it (documented in docs/output.md)."""
-    return {
-        "id": incident.id,
-        "date": incident.date.isoformat(),
-        "end_date": incident.end_date.isoformat() if incident.end_date else None,
-        "date_precision": incident.date_precision,
-        "title": incident.title,
-        "places": list(incident.places),
-        "region": list(incident.region),
-        "tags": list(incident.tags),
-        "status": incident.status,
-        "sides": list(incident.claimants),
-        "initiator": initiator_verdict(incident) or None,
-    }
-
 
 def date_span(incident: Incident) -> str:
     return span_text(incident.date, incident.end_date, incident.date_precision)
@@ -173,15 +153,15 @@ def span_text(start: date, end: date | None, precision: str) -> str:
 
 
 def incident_table(
-    incidents: Sequence[Incident], total: int, sides: Sides, namer: Callable[[str], str] = str
+    entries: Sequence[Listed], total: int, sides: Sides, namer: Callable[[str], str] = str
 ) -> RenderableType:
     """One row per incident; the title cell carries the places on a dim second line so that the
     table keeps its shape in 80 columns. Ids never wrap: people copy them into `show`."""
-    if not incidents:
+    if not entries:
         return Text("No incidents match." if total == 0 else "", style="dim")
     table: RenderableType
     if console().width < 100:  # too narrow for a title column: one block per incident
-        table = Group(*(part for incident in incidents for part in _incident_block(incident, sides, namer)))
+        table = Group(*(part for entry in entries for part in _incident_block(entry, sides, namer)))
     else:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for column in ("Date", "ID"):
@@ -189,10 +169,11 @@ def incident_table(
         table.add_column("Title / places", ratio=1, min_width=16, overflow="fold")
         table.add_column("Sides", no_wrap=True)
         table.add_column("Started by", no_wrap=True)
-        for incident in incidents:
-            claimants, verdict = _sides_and_verdict(incident, sides)
+        for entry in entries:
+            incident = entry.incident
+            claimants, verdict = _sides_and_verdict(entry, sides)
             table.add_row(safe(date_span(incident)), safe(incident.id), _title(incident, namer), claimants, verdict)
-    shown = len(incidents)
+    shown = len(entries)
     footer = f"{shown} of {total} incidents" if shown < total else f"{total} incident{'s' * (total != 1)}"
     if shown < total:
         footer += " (use --limit 0 to show all, or --format csv for a file)"
@@ -208,14 +189,15 @@ def _title(incident: Incident, namer: Callable[[str], str]) -> Text:
     return title
 
 
-def _sides_and_verdict(incident: Incident, sides: Sides) -> tuple[Text, Text]:
-    verdict = initiator_verdict(incident)
-    return joined((sides.short(s) for s in incident.claimants), " "), _verdict(verdict or "—")
+def _sides_and_verdict(entry: Listed, sides: Sides) -> tuple[Text, Text]:
+    claimants = joined((sides.short(s) for s in entry.incident.claimants), " ")
+    return claimants, _verdict(entry.started_by or "—")
 
 
-def _incident_block(incident: Incident, sides: Sides, namer: Callable[[str], str]) -> list[RenderableType]:
+def _incident_block(entry: Listed, sides: Sides, namer: Callable[[str], str]) -> list[RenderableType]:
     """`list` on a narrow terminal: date, id, sides and verdict on one line, the title below."""
-    claimants, verdict = _sides_and_verdict(incident, sides)
+    incident = entry.incident
+    claimants, verdict = _sides_and_verdict(entry, sides)
     head = Text.assemble(safe(date_span(incident)), "  ", safe(incident.id, "bold"), "  ", claimants, "  ", verdict)
     return [head, indented(_title(incident, namer))]
 
@@ -237,7 +219,9 @@ def indented(renderable: RenderableType, by: int = 2) -> Padding:
     return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
-def incident_detail(incident: Incident, sides: Sides, namer: Callable[[str], str] = str) -> RenderableType:
+def incident_detail(
+    incident: Incident, started_by: Verdict | None, sides: Sides, namer: Callable[[str], str] = str
+) -> RenderableType:
     def names(values: list[str]) -> list[str]:
         return [namer(v) for v in values]
 
@@ -251,9 +235,8 @@ def incident_detail(incident: Incident, sides: Sides, namer: Callable[[str], str
         ("Tags", joined(incident.tags)),
         ("Notes", safe((incident.notes or "").strip())),
     ]
-    verdict = initiator_verdict(incident)
-    if verdict:
-        rows.append(("Who started it", safe(verdict, VERDICT_STYLES.get(verdict, ""))))
+    if started_by:
+        rows.append(("Who started it", safe(started_by, VERDICT_STYLES.get(started_by, ""))))
     for label, value in rows:
         if value.plain:
             grid.add_row(label, value)
@@ -318,6 +301,53 @@ def problems(items: Iterable[Problem], stderr: bool = False) -> None:
 
 def message(text: str, style: str = "", stderr: bool = False) -> None:
     console(stderr).print(safe(text, style), soft_wrap=True)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def left_out(errors: list[Problem]) -> None:
+    """The problems that kept record files out of a command's output, and how many files."""
+    problems(errors, stderr=True)
+    files = len({p.path for p in errors})
+    message(
+        f"incidents: error: {_plural(files, 'record file')} left out of this output"
+        " for the problems above; fix them (`incidents check` lists them all)",
+        stderr=True,
+    )
+
+
+def check_report(found: list[Problem], records: int, root: str) -> None:
+    """`check`: every problem on stdout, then the verdict (a count of problems, or OK)."""
+    problems(found)
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        files = len({p.path for p in errors})
+        message(f"{_plural(len(errors), 'problem')} in {_plural(files, 'file')}", stderr=True)
+        return
+    warnings = f", {_plural(len(found), 'warning')}" if found else ""
+    message(f"OK: {_plural(records, 'record')} in {root}, no problems{warnings}")
+
+
+def added(result: Any, display: Callable[[Path], str], warnings: Sequence[str] = ()) -> None:
+    """What `add` did (an api.Added), with its warnings on stderr."""
+    for note in [*result.notes, *(f"warning: {w}" for w in warnings)]:
+        message(note, stderr=True)
+    if result.new_directory:  # a mistyped --records would otherwise start a second tree unnoticed
+        message(f"note: started a new records directory at {display(result.path.parent.parent)}", stderr=True)
+    message(f"added {result.incident.id} at {display(result.path)}")
+
+
+def claim_added(result: Any, display: Callable[[Path], str]) -> None:
+    """What `claim` did (an api.ClaimAdded)."""
+    for note in result.notes:
+        message(note, stderr=True)
+    incident = result.incident
+    where = display(result.path)
+    message(f"added claim {len(incident.claims)} ({incident.claims[-1].side}) to {incident.id} at {where}")
+    if result.reformatted:
+        message("note: the file was hand-formatted and has been rewritten in canonical form", stderr=True)
 
 
 # --- diff -------------------------------------------------------------------------------------

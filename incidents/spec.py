@@ -468,6 +468,8 @@ class Field:
     always: bool = False  # written even when empty (claims: [] says "no claims yet")
     to_model: Callable[[Any], Any] | None = None  # read value -> attribute (figures from a map)
     from_model: Callable[[Any], Any] | None = None
+    typed: str = ""  # how the option's value is typed, where it differs from the file's form
+    metavar: str | None = None
 
     @property
     def attribute(self) -> str:
@@ -642,13 +644,6 @@ class _Losses(Kind):
 
 # --- the definitions --------------------------------------------------------------------------
 
-_KIND_HELP = {
-    CasualtyKind.KILLED: "Killed: armenia=3, armenia=2+, armenia:civilian=1 (repeatable).",
-    CasualtyKind.WOUNDED: "Wounded, as --killed.",
-    CasualtyKind.CAPTURED: "Captured, as --killed.",
-    CasualtyKind.MISSING: "Missing, as --killed.",
-}
-
 
 def _loss_fields(civilian: bool) -> tuple[Field, ...]:
     whose = "civilians" if civilian else "soldiers (service members)"
@@ -658,6 +653,8 @@ def _loss_fields(civilian: bool) -> tuple[Field, ...]:
             CountKind(),
             f"{kind.value.capitalize()} {whose}.",
             option=None if civilian else f"--{kind.value}",
+            metavar="SIDE=N",
+            typed="" if civilian else "Typed as armenia=3, armenia=2+, armenia:civilian=1-4.",
         )
         for kind in CasualtyKind
     )
@@ -677,7 +674,7 @@ SOURCE = RecordType(
     (
         Field("title", Text(), "Headline of the source.", option="--source-title"),
         Field("publisher", Text(), "Who published it.", option="--source-publisher"),
-        Field("date", IsoDate(), "When it was published.", option="--source-date"),
+        Field("date", IsoDate(), "When it was published.", option="--source-date", metavar="DATE"),
         Field("url", Text(), "Where it can be read.", option="--source-url"),
         Field(
             "ref", Text(), "A reference for a source without a headline (a file, an archive id).", option="--source-ref"
@@ -691,9 +688,27 @@ WINDOW = RecordType(
     "window",
     "The time span a statement gives, in its own clock.",
     (
-        Field("from", ClockKind(), "Start of the time window.", option="--from", attr="start"),
-        Field("to", ClockKind(), "End of the time window.", option="--to", attr="end"),
-        Field("utc_offset", OffsetKind(), "UTC offset of the times, e.g. +04:00.", option="--utc-offset"),
+        Field(
+            "from",
+            ClockKind(),
+            "Start of the time window.",
+            option="--from",
+            attr="start",
+            metavar="TIME",
+            typed="Typed as 21:30, '9:30 p.m.', or '2023-03-08 21:30+04:00' when the statement names the day.",
+        ),
+        Field(
+            "to",
+            ClockKind(),
+            "End of the time window.",
+            option="--to",
+            attr="end",
+            metavar="TIME",
+            typed="An end earlier than a dated start is on the next day.",
+        ),
+        Field(
+            "utc_offset", OffsetKind(), "UTC offset of the times, e.g. +04:00.", option="--utc-offset", metavar="OFFSET"
+        ),
     ),
     Window,
     rules=(_window_in_order,),
@@ -703,16 +718,19 @@ CLAIM = RecordType(
     "claim",
     "One statement by one side about the incident; a revised figure is a new claim.",
     (
-        Field("side", SideRef(), "Who spoke: a side id (see Sides).", required=True, option="--side"),
+        Field("side", SideRef(), "Who spoke: a side id (see Sides).", required=True, option="--side",
+              typed="Typed as its id or an alias: armenia, am, azerbaijan, eu-mission, russia, icrc…"),
         Field("by", Text(), "The body that spoke (Ministry of Defence, …).", option="--by"),
-        Field("reported", IsoDate(), "When the statement was made.", option="--reported"),
+        Field("reported", IsoDate(), "When the statement was made.", option="--reported", metavar="DATE",
+              typed="Typed as people write it: '2023-09-01', '1 Sep 2023'."),
         Field("stance", Choice(Stance), "What the statement does.", default=Stance.ALLEGES, option="--stance"),
-        Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator"),
+        Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator", metavar="SIDE"),
         Field("target", Text(), "What was hit or aimed at.", option="--target"),
         Field("weapons", ListOf(Text()), "Weapons named.", default=(), option="--weapon"),
         Field("places", ListOf(Text()), "Places as this side names them.", default=(), option="--place"),
         Field("window", Nested(lambda: WINDOW), "The time span the statement gives.", default=Window()),
-        Field("violations", CountKind(), "Violations the statement counts ('fired 23 times').", option="--count"),
+        Field("violations", CountKind(), "Violations the statement counts ('fired 23 times').", option="--count", metavar="N",
+              typed="Typed as 23, 23+ (at least) or 20-25."),
         Field(
             "casualties", MapOf(SideRef(), _Losses(False), "mapping: side id → losses"),
             "Losses per side whose people were hit. Options: `--killed`, `--wounded`, `--captured`, `--missing` (`SIDE=N`, `SIDE:civilian=N`).", default=(), to_model=_figures, from_model=_losses_map,
@@ -731,8 +749,9 @@ INCIDENT = RecordType(
         Field("id", Pattern(ID_PATTERN, "an id like 2023-09-01-sotk (date, then lower-case words)", "id"),
               "`YYYY-MM-DD-words`: lower-case letters, digits, hyphens. Must match the file name, in the folder of the id's year. Never changes once written, even if the date is corrected.", required=True),
         Field("title", Text(), "A short neutral title.", required=True, option="--title"),
-        Field("date", IsoDate(), "When it happened (the first day of a span).", required=True, option="--date"),
-        Field("end_date", IsoDate(), "Last day of a multi-day incident.", option="--end-date"),
+        Field("date", IsoDate(), "When it happened (the first day of a span).", required=True, option="--date", metavar="DATE",
+              typed="Typed as people write it: '2023-09-01', '1 Sep 2023', 'last Sunday' (with --reported)."),
+        Field("end_date", IsoDate(), "Last day of a multi-day incident.", option="--end-date", metavar="DATE"),
         Field("date_precision", Choice(Precision), "How exact the date is: one day, a span of days (with end_date), the week beginning on date, the month. A day incident has no later end_date.",
               default=Precision.DAY, option="--precision"),
         Field("places", ListOf(Text()), "Where it happened, in any naming.", default=(), option="--place"),
@@ -912,6 +931,12 @@ class Option:
     help: str
     multiple: bool
     choices: Sequence[str] | None
+    metavar: str | None = None
+
+    @property
+    def dest(self) -> str:
+        """The Python name click gives the option's value: 'source.title' -> 'source__title'."""
+        return self.path.replace(".", "__")
 
 
 def options(record: RecordType, prefix: str = "") -> list[Option]:
@@ -928,11 +953,9 @@ def options(record: RecordType, prefix: str = "") -> list[Option]:
             continue
         if spec.option:
             choices = [m.value for m in kind.vocabulary] if isinstance(kind, Choice) else None
-            found.append(
-                Option(
-                    spec.option, path, spec.help, isinstance(kind, ListOf) or path.startswith("casualties."), choices
-                )
-            )
+            multiple = isinstance(kind, ListOf) or path.startswith("casualties.")
+            text = f"{spec.help} {spec.typed}".strip() + (" Repeatable." if multiple else "")
+            found.append(Option(spec.option, path, text, multiple, choices, spec.metavar))
     return found
 
 

@@ -14,9 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .compare import CONFLICT, blamed, by_side, compare
-from .model import CASUALTY_KINDS, Count, Incident, Sides
+from .model import CASUALTY_KINDS, Count, Incident, Sides, Vocabulary
 
-BREAKDOWNS = ("month", "week", "region", "side")
+
+class Breakdown(Vocabulary):
+    MONTH = "month"
+    WEEK = "week"
+    REGION = "region"
+    SIDE = "side"
+
+
+BREAKDOWNS = Breakdown.words()
 
 
 def add_counts(counts: Iterable[Count]) -> Count | None:
@@ -46,7 +54,7 @@ class Summary:
     with_both: int
     conflicting: int
     principal: tuple[str, ...]
-    breakdown: str
+    breakdown: Breakdown
     buckets: list[tuple[str, int]]
     regions: list[tuple[str, int]]
     blame: dict[str, Counter[str]]
@@ -57,7 +65,7 @@ class Summary:
 def summarise(
     incidents: list[Incident],
     sides: Sides,
-    breakdown: str = "month",
+    breakdown: Breakdown = Breakdown.MONTH,
     region_names: Callable[[Incident], list[str]] | None = None,
 ) -> Summary:
     principal = sides.principal
@@ -80,17 +88,17 @@ def summarise(
 
 
 def _buckets(
-    incidents: list[Incident], breakdown: str, regions_of: Callable[[Incident], list[str]], sides: Sides
+    incidents: list[Incident], breakdown: Breakdown, regions_of: Callable[[Incident], list[str]], sides: Sides
 ) -> list[tuple[str, int]]:
-    if breakdown == "region":
+    if breakdown == Breakdown.REGION:
         counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)) or ["(no region)"])
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    if breakdown == "side":
+    if breakdown == Breakdown.SIDE:
         counts = Counter(s for i in incidents for s in i.claimants)  # ids, as `blame` gives them
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if not incidents:
         return []
-    step = _month if breakdown == "month" else _week
+    step = _month if breakdown == Breakdown.MONTH else _week
     counts = Counter(step(i.date)[0] for i in incidents)
     first, last = min(i.date for i in incidents), max(i.date for i in incidents)
     buckets, current = [], first
@@ -156,7 +164,10 @@ def summary_data(summary: Summary) -> dict[str, object]:
             "conflicting": summary.conflicting,
             "conflicting_share": round(summary.conflicting / summary.with_both, 3) if summary.with_both else None,
         },
-        "breakdown": {"by": summary.breakdown, "counts": [{"label": k, "incidents": v} for k, v in summary.buckets]},
+        "breakdown": {
+            "by": str(summary.breakdown),
+            "counts": [{"label": k, "incidents": v} for k, v in summary.buckets],
+        },
         "regions": [{"region": k, "incidents": v} for k, v in summary.regions],
         "blame": {claimant: dict(counts) for claimant, counts in summary.blame.items()},
         "casualties": [

@@ -153,3 +153,53 @@ def test_other_borders_use_their_own_principal_sides():
     sides = Sides(())
     value = make(claim(side="armenia"))
     assert compare(value, sides).sides == ["armenia"]
+
+
+# One rule per verdict: every command that shows who started it asks the same function.
+AGREEMENT_CASES = {
+    # Armenia blames Azerbaijan, Azerbaijan denies: list and show said conflict, diff ID one-sided.
+    "2023-09-01-denied": (
+        [claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", stance="denies")],
+        "conflict",
+    ),
+    # Both principal sides blame Azerbaijan; the EU mission blames Armenia.
+    "2023-09-02-third": (
+        [
+            claim(side="armenia", initiator="azerbaijan"),
+            claim(side="azerbaijan", initiator="azerbaijan"),
+            claim(side="eu-mission", initiator="armenia"),
+        ],
+        "conflict",
+    ),
+    "2023-09-03-agreed": (
+        [claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="azerbaijan")],
+        "agree",
+    ),
+    "2023-09-04-alone": ([claim(side="armenia", initiator="azerbaijan")], "one-sided"),
+}
+
+
+@pytest.mark.parametrize("incident_id", list(AGREEMENT_CASES))
+def test_every_command_says_the_same_about_who_started_it(cli, make_records, incident_id):
+    import json
+
+    claims, expected = AGREEMENT_CASES[incident_id]
+    root = str(make_records(incident(id=incident_id, date=incident_id[:10], claims=claims)))
+
+    def run(*args):
+        result = cli("--records", root, *args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert json.loads(run("list", "--format", "json"))[0]["initiator"] == expected
+    assert "Started by" in run("list") and expected in run("list").split(incident_id, 1)[1]
+    assert f"Who started it  {expected}" in run("show", incident_id)
+    rows = json.loads(run("diff", incident_id, "--format", "json"))["rows"]
+    assert next(r for r in rows if r["key"] == "initiator")["verdict"] == expected
+    assert (
+        "Started by" in run("diff", incident_id)
+        and expected in run("diff", incident_id).split("Started by", 1)[1].splitlines()[0]
+    )
+    assert json.loads(run("diff", "--format", "json"))[0]["initiator_verdict"] == expected
+    summary = json.loads(run("summary", "--format", "json"))["totals"]
+    assert summary["conflicting"] == (1 if expected == "conflict" and summary["with_both_principal_accounts"] else 0)

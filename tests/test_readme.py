@@ -55,3 +55,27 @@ def test_the_lock_pins_every_dependency_inside_its_range():
 def test_every_runtime_range_has_an_upper_bound():
     for requirement in requirements("options", "install_requires"):
         assert any(spec.operator in ("<", "<=", "~=", "==") for spec in requirement.specifier), str(requirement)
+
+
+def test_the_python_example_runs_on_a_copy_of_the_bundled_records(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(REPO / "records", tmp_path / "records")
+    monkeypatch.chdir(tmp_path)
+    example = re.search(r"## From Python.*?```python\n(.*?)```", README, re.S).group(1)
+    scope: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), scope)
+    added = scope["added"]
+    assert (tmp_path / "records" / "2023" / f"{added.incident.id}.yaml").is_file()
+    assert scope["problems"] == [] and scope["found"].incidents
+
+
+def test_schema_prints_the_shipped_json_schema(cli):
+    import json
+
+    from incidents.spec import json_schema
+
+    result = cli("schema")
+    assert result.exit_code == 0 and json.loads(result.stdout) == json_schema()
+    shipped = json.loads((REPO / "incidents" / "data" / "record.schema.json").read_text("utf-8"))
+    assert shipped == json_schema()

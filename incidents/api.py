@@ -1,0 +1,255 @@
+"""The library under the command line: a records directory and what can be done with it.
+
+    from incidents.api import Records
+    records = Records("records")
+    for incident in records.select(Filters(region="Basarkechar")).incidents:
+        print(incident.id, records.compare(incident.id).reading)
+
+Everything here returns typed values (incidents, comparisons, summaries, problems) and prints
+nothing, as sqlite-utils' Database does under its commands. Where a person must decide (which of
+two places an ambiguous name means, whether to add an incident that looks like a recorded
+one), the caller passes an `Asker`; without one, the library refuses rather than guesses.
+
+The rule that no record with problems is used silently lives here: `select`, `incident`,
+`compare` and `summarise` use only records that pass `check`, and say which they left out
+(`Selection.left_out`), so the CLI can print them and exit 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .checks import check
+from .compare import Comparison, compare, overview
+from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, side_id
+from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
+from .model import Incident, Sides
+from .places import Gazetteer, Place, Resolution, did_you_mean, uncertain_note
+from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
+from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
+from .summary import Breakdown, Summary, summarise
+
+
+class Asker(Protocol):
+    """How the library asks a person; the CLI's answers come from the terminal (prompts.py)."""
+
+    def choose_place(self, name: str, resolution: Resolution, forms: list[str]) -> str:
+        """Which of an ambiguous name's places is meant: one of `forms`."""
+        ...
+
+    def confirm(self, question: str) -> bool: ...
+
+
+@dataclass
+class Selection:
+    """Incidents that pass the filters, newest first, and the problems that kept files out."""
+
+    incidents: list[Incident]
+    left_out: list[Problem] = field(default_factory=list)
+    files: int = 0  # record files in the directory
+
+
+@dataclass
+class Added:
+    incident: Incident
+    path: Path
+    new_directory: bool
+    similar: list[Incident]  # recorded incidents on the same day at the same place
+    notes: list[str]  # warnings about places, for a person to read
+
+
+@dataclass
+class ClaimAdded:
+    incident: Incident
+    path: Path
+    reformatted: bool
+    notes: list[str]
+
+
+class Records:
+    """One records directory: its records, sides and gazetteer, read once and only when asked."""
+
+    def __init__(self, root: Path | str | None = None, *, option: str | None = None) -> None:
+        """`root` names the directory; otherwise `option` (--records), $INCIDENTS_RECORDS or the
+        nearest records/ upwards is used, and only when something needs it."""
+        self._root = Path(root) if root is not None else None
+        self._option = option
+        self._store: Store | None = None
+        self._loaded: Loaded | None = None
+        self._gazetteer: Gazetteer | None = None
+        self._valid: tuple[list[Record], list[Problem]] | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self._root if self._root is not None else find_records_dir(self._option))
+        return self._store
+
+    @property
+    def root(self) -> Path:
+        return self.store.root
+
+    def sides(self) -> Sides:
+        sides, problems = self.store.sides()
+        if problems:
+            raise RecordProblems(problems)
+        return sides
+
+    def side(self, name: str, option: str = "--side") -> str:
+        """A side's id from its id, name or alias; a usage error naming the known ones otherwise."""
+        return side_id(name, self.sides(), option)
+
+    def gazetteer(self) -> Gazetteer:
+        """The built-in gazetteer with the directory's places.yaml; without a directory, built-in."""
+        if self._gazetteer is None:
+            try:
+                root: Path | None = self.store.root
+            except UsageError:  # no records directory: the built-in gazetteer alone
+                root = None
+            gazetteer, problems = read_gazetteer(root, self.store.display if root else str)
+            if problems:
+                raise RecordProblems(problems)
+            self._gazetteer = gazetteer
+        return self._gazetteer
+
+    def matcher(self) -> PlaceMatcher:
+        return gazetteer_matcher(self.gazetteer())
+
+    def load(self) -> Loaded:
+        """Every file of the directory, read and validated on its own (see check for the rest)."""
+        if self._loaded is None:
+            self.sides()  # a broken sides.yaml is reported before the records it would judge
+            self._loaded = self.store.load()
+        return self._loaded
+
+    def check(self) -> list[Problem]:
+        """Every problem of every record, warnings included, in file and line order."""
+        return check(self.load(), self.gazetteer())
+
+    def _checked(self) -> tuple[list[Record], list[Problem]]:
+        """The records that pass `check`, and the errors that keep the others out."""
+        if self._valid is None:
+            loaded = self.load()
+            errors = [p for p in check(loaded, self.gazetteer()) if p.severity == Severity.ERROR]
+            bad = {p.path for p in errors}
+            self._valid = ([r for r in loaded.records if r.shown not in bad], errors)
+        return self._valid
+
+    def select(self, filters: Filters | None = None) -> Selection:
+        """The valid incidents that pass the filters, newest first."""
+        valid, errors = self._checked()
+        chosen = select([r.incident for r in valid], filters or Filters(), self.matcher())
+        return Selection(chosen, errors, self.load().files)
+
+    def incident(self, incident_id: str) -> Incident:
+        """One valid incident; an id whose file has problems is refused with them, not as unknown."""
+        valid, errors = self._checked()
+        for record in valid:
+            if record.incident.id == incident_id:
+                return record.incident
+        files = {r.shown for r in self.load().records if r.incident.id == incident_id}
+        problems = [p for p in errors if p.path in files or Path(p.path).stem == incident_id]
+        if problems:
+            raise RecordProblems(problems)
+        raise NotFoundError(f"no incident with id {incident_id!r} in {self.store.display(self.root)}")
+
+    def compare(self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False) -> Comparison:
+        incident = self.incident(incident_id)
+        return compare(incident, self.sides(), list(columns) if columns else None, self.gazetteer(), every=every)
+
+    def overview(
+        self, filters: Filters | None = None, columns: Sequence[str] | None = None
+    ) -> tuple[list[dict[str, object]], Selection]:
+        """`diff` without an id: one row per incident, for the principal sides (or `columns`)."""
+        selection = self.select(filters)
+        sides = self.sides()
+        shown = list(columns) if columns else list(sides.principal)
+        rows = [overview(i, sides, shown, self.gazetteer(), chosen=bool(columns)) for i in selection.incidents]
+        return rows, selection
+
+    def summarise(
+        self, filters: Filters | None = None, breakdown: Breakdown = Breakdown.MONTH
+    ) -> tuple[Summary, Selection]:
+        selection = self.select(filters)
+        gazetteer = self.gazetteer()
+
+        def regions(incident: Incident) -> list[str]:  # one name per place, whichever side's name was used
+            return [gazetteer.display(name, "english") for name in incident.region]
+
+        return summarise(selection.incidents, self.sides(), breakdown, regions), selection
+
+    def places(self, query: str = "") -> list[Place]:
+        gazetteer = self.gazetteer()
+        found = gazetteer.search(query)
+        if not found:
+            raise NotFoundError(f"no place called {query!r} in the gazetteer{did_you_mean(gazetteer, query)}")
+        return found
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def settle_place(self, name: str, option: str, asker: Asker | None) -> tuple[str, str | None]:
+        """The name to record, and a warning for a person. An ambiguous name is never guessed:
+        the asker is asked, and without one it is refused; an unknown one is kept, with a warning."""
+        gazetteer = self.gazetteer()
+        resolution = gazetteer.resolve(name)
+        if resolution.ambiguous:
+            forms = gazetteer.qualified_forms(resolution)
+            if asker is None:
+                raise UsageError(f"{option}: {name!r} is ambiguous: write {' or '.join(repr(f) for f in forms)}")
+            return asker.choose_place(name, resolution, forms), None
+        if resolution.uncertain:
+            return name, f"warning: {option}: {uncertain_note(resolution)}"
+        if not resolution.candidates:
+            return name, f"warning: {option}: {name!r} is not in the gazetteer{did_you_mean(gazetteer, name)}"
+        return name, None
+
+    def _settled(self, names: Sequence[str], option: str, asker: Asker | None, notes: list[str]) -> list[str]:
+        settled = []
+        for name in names:
+            chosen, note = self.settle_place(name, option, asker)
+            settled.append(chosen)
+            notes += [note] if note else []
+        return settled
+
+    def add(self, draft: IncidentDraft, asker: Asker | None = None, allow_similar: bool = True) -> Added:
+        """Record a new incident under a fresh id (never over another). An incident on the same
+        day at the same place (Zod is Sotk) is returned in `similar`; with an asker, it is asked
+        whether to add it anyway, and without one `allow_similar` decides."""
+        notes: list[str] = []
+        draft.places = self._settled(draft.places, "--place", asker, notes)
+        draft.region = self._settled(draft.region, "--region", asker, notes)
+        incident = new_incident(draft)
+        new_directory = not self.root.is_dir()
+        similar = [] if new_directory else self.similar(incident)
+        if similar and not (asker.confirm(_similar_question(similar)) if asker else allow_similar):
+            raise Aborted(f"{similar[0].id} is on the same day at the same place; nothing was written")
+        created, path = self.store.create(incident)
+        return Added(created, path, new_directory, similar, notes)
+
+    def similar(self, incident: Incident) -> list[Incident]:
+        """Recorded incidents that may be this one: the years around it only, not the archive."""
+        years = range(incident.date.year - 1, (incident.end_date or incident.date).year + 1)
+        nearby = [r.incident for r in self.store.load(years).records]
+        return same_event(incident, nearby, self.matcher())
+
+    def add_claim(
+        self, incident_id: str, values: ClaimValues, asker: Asker | None = None, reformat: bool = False
+    ) -> ClaimAdded:
+        """Append one side's account to a recorded incident, keeping a hand-edited file's layout."""
+        self.store.existing(incident_id)
+        notes: list[str] = []
+        values = {**values, "places": self._settled(values.get("places") or [], "--place", asker, notes)}
+        claim = new_claim(values, self.sides())
+        updated, path, reformatted = self.store.update(incident_id, lambda current: current.with_claim(claim), reformat)
+        return ClaimAdded(updated, path, reformatted, notes)
+
+
+def similar_note(other: Incident) -> str:
+    return f"{other.id} is on the same day at the same place; to add an account of it, use `incidents claim {other.id}`"
+
+
+def _similar_question(similar: list[Incident]) -> str:
+    return "\n".join(f"warning: {similar_note(other)}" for other in similar) + "\nAdd a separate incident anyway?"
