@@ -12,11 +12,13 @@ from typing import Any
 
 import click
 
+from . import spec
 from .dates import needs_reference
 from .entry import ClaimValues, IncidentDraft, casualties, casualty_answer, read_date, side_id
 from .errors import IncidentsError, UsageError
-from .model import CASUALTY_KINDS, STANCES, Sides
+from .model import CASUALTY_KINDS, Sides
 from .places import Resolution, fold
+from .spec import Option
 from .text import strip_unsafe
 
 
@@ -98,14 +100,34 @@ class TerminalAsker:
         return click.confirm(question, default=False, err=True)
 
 
+def _ask_option(option: Option, check: Callable[[str], Any] | None = None) -> Any:
+    """Ask for one field by its definition: a choice from its vocabulary, a list, or one value."""
+    if option.choices:
+        return click.prompt(option.question, type=click.Choice(option.choices), default=option.default, err=True)
+    if option.multiple:
+        return ask_list(option.question)
+    return ask_optional(option.question, check)
+
+
+def _by_path(record: spec.RecordType) -> dict[str, Option]:
+    return {option.path: option for option in spec.options(record)}
+
+
+# What the questions cover once they have started, in order; their texts, choices and defaults
+# come from the record format's definition (spec.Field.question).
+DRAFT_QUESTIONS = ("places", "region", "tags")
+CLAIM_QUESTIONS = ("stance", "by", "reported", "initiator", "statement", "places", "weapons")
+
+
 def complete_draft(draft: IncidentDraft, asking: bool) -> IncidentDraft:
     """Ask for what `add` was not given: the date (and the statement's date a relative one
     needs), the title; then, when questions were started at all, places, region and tags."""
+    options = _by_path(spec.INCIDENT)
     questions = asking and not (draft.date and draft.title)
     if questions and draft.date and needs_reference(draft.date) and not draft.reported:
         draft.reported = ask(None, "--reported", f"Date of the statement that says {draft.date!r}", True, _date_check)
     while not draft.date:
-        draft.date = ask(None, "--date", "Date of the incident", asking)
+        draft.date = ask(None, "--date", options["date"].question, asking)
         if needs_reference(draft.date) and not draft.reported:
             draft.reported = ask_optional(f"Date of the statement that says {draft.date!r}", _date_check)
         try:
@@ -113,11 +135,9 @@ def complete_draft(draft: IncidentDraft, asking: bool) -> IncidentDraft:
         except IncidentsError as exc:
             click.echo(f"  {strip_unsafe(str(exc))}", err=True)
             draft.date = None
-    draft.title = ask(draft.title, "--title", "Title", asking)
-    if questions:
-        draft.places = draft.places or ask_list("Places")
-        draft.region = draft.region or ask_list("Region (administrative units)")
-        draft.tags = draft.tags or ask_list("Tags")
+    draft.title = ask(draft.title, "--title", options["title"].question, asking)
+    for path in DRAFT_QUESTIONS if questions else ():
+        setattr(draft, path, getattr(draft, path) or _ask_option(options[path]))
     return draft
 
 
@@ -125,36 +145,28 @@ def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValu
     """Ask for what `claim` was not given: the side and a source always; the rest (stance, who
     spoke, when, whom it blames, the statement, places, weapons, casualties) when questions
     were started at all. Enter skips what is optional."""
+    options = _by_path(spec.CLAIM)
 
     def side_check(option: str) -> Callable[[str], str]:
         return lambda value: side_id(value, sides, option)
 
+    checks = {"reported": _date_check, "initiator": side_check("--initiator")}
     questions = asking and not (values.get("side") and (values.get("source.title") or values.get("source.ref")))
-    values["side"] = ask(values.get("side"), "--side", f"Side ({', '.join(sides.ids)})", asking, side_check("side"))
-    if questions:
-        values["stance"] = values.get("stance") or click.prompt(
-            "Stance", type=click.Choice(STANCES), default="alleges", err=True
+    values["side"] = ask(values.get("side"), "--side", f"Side ({', '.join(sides.ids)})", asking, side_check("--side"))
+    for path in CLAIM_QUESTIONS if questions else ():
+        values[path] = values.get(path) or _ask_option(options[path], checks.get(path))
+    if questions and not any(values.get(f"casualties.{kind}") for kind in CASUALTY_KINDS):
+        answer = ask_optional(
+            "Casualties, e.g. 'killed armenia=3, wounded azerbaijan=2+'",
+            lambda text: casualties(casualty_answer(text), sides),
         )
-        values["by"] = values.get("by") or ask_optional("Who spoke (e.g. Ministry of Defence)")
-        values["reported"] = values.get("reported") or ask_optional("Date of the statement", _date_check)
-        values["initiator"] = values.get("initiator") or ask_optional(
-            "Side it says started it", side_check("initiator")
-        )
-        values["statement"] = values.get("statement") or ask_optional("The statement, quoted or summarised")
-        values["places"] = values.get("places") or ask_list("Places, as this side names them")
-        values["weapons"] = values.get("weapons") or ask_list("Weapons")
-        if not any(values.get(f"casualties.{kind}") for kind in CASUALTY_KINDS):
-            answer = ask_optional(
-                "Casualties, e.g. 'killed armenia=3, wounded azerbaijan=2+'",
-                lambda text: casualties(casualty_answer(text), sides),
-            )
-            values.update({f"casualties.{k}": v for k, v in casualty_answer(answer or "").items()})
+        values.update({f"casualties.{k}": v for k, v in casualty_answer(answer or "").items()})
     if not (values.get("source.title") or values.get("source.ref")):
         if not asking:
             raise UsageError(
                 "missing --source-title or --source-ref (not asked for: stdin is not a terminal, or --no-interactive)"
             )
-        values["source.title"] = ask_optional("Source headline")
+        values["source.title"] = ask_optional(options["source.title"].question)
         if not values["source.title"]:
             values["source.ref"] = ask(
                 None, "--source-ref", "No headline: a source reference is required (a file, an archive id…)", True

@@ -470,6 +470,7 @@ class Field:
     from_model: Callable[[Any], Any] | None = None
     typed: str = ""  # how the option's value is typed, where it differs from the file's form
     metavar: str | None = None
+    question: str = ""  # what `add` or `claim` asks on a terminal when the option is not given
 
     @property
     def attribute(self) -> str:
@@ -672,7 +673,7 @@ SOURCE = RecordType(
     "source",
     "Where a claim was read: required, so that every claim can be traced.",
     (
-        Field("title", Text(), "Headline of the source.", option="--source-title"),
+        Field("title", Text(), "Headline of the source.", option="--source-title", question="Source headline"),
         Field("publisher", Text(), "Who published it.", option="--source-publisher"),
         Field("date", IsoDate(), "When it was published.", option="--source-date", metavar="DATE"),
         Field("url", Text(), "Where it can be read.", option="--source-url"),
@@ -720,14 +721,14 @@ CLAIM = RecordType(
     (
         Field("side", SideRef(), "Who spoke: a side id (see Sides).", required=True, option="--side",
               typed="Typed as its id or an alias: armenia, am, azerbaijan, eu-mission, russia, icrc…"),
-        Field("by", Text(), "The body that spoke (Ministry of Defence, …).", option="--by"),
-        Field("reported", IsoDate(), "When the statement was made.", option="--reported", metavar="DATE",
+        Field("by", Text(), "The body that spoke (Ministry of Defence, …).", option="--by", question="Who spoke (e.g. Ministry of Defence)"),
+        Field("reported", IsoDate(), "When the statement was made.", option="--reported", metavar="DATE", question="Date of the statement",
               typed="Typed as people write it: '2023-09-01', '1 Sep 2023'."),
-        Field("stance", Choice(Stance), "What the statement does.", default=Stance.ALLEGES, option="--stance"),
-        Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator", metavar="SIDE"),
+        Field("stance", Choice(Stance), "What the statement does.", default=Stance.ALLEGES, option="--stance", question="Stance"),
+        Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator", metavar="SIDE", question="Side it says started it"),
         Field("target", Text(), "What was hit or aimed at.", option="--target"),
-        Field("weapons", ListOf(Text()), "Weapons named.", default=(), option="--weapon"),
-        Field("places", ListOf(Text()), "Places as this side names them.", default=(), option="--place"),
+        Field("weapons", ListOf(Text()), "Weapons named.", default=(), option="--weapon", question="Weapons"),
+        Field("places", ListOf(Text()), "Places as this side names them.", default=(), option="--place", question="Places, as this side names them"),
         Field("window", Nested(lambda: WINDOW), "The time span the statement gives.", default=Window()),
         Field("violations", CountKind(), "Violations the statement counts ('fired 23 times').", option="--count", metavar="N",
               typed="Typed as 23, 23+ (at least) or 20-25."),
@@ -735,7 +736,7 @@ CLAIM = RecordType(
             "casualties", MapOf(SideRef(), _Losses(False), "mapping: side id → losses"),
             "Losses per side whose people were hit. Options: `--killed`, `--wounded`, `--captured`, `--missing` (`SIDE=N`, `SIDE:civilian=N`).", default=(), to_model=_figures, from_model=_losses_map,
         ),
-        Field("statement", Text(), "The statement, quoted from the source.", option="--statement"),
+        Field("statement", Text(), "The statement, quoted from the source.", option="--statement", question="The statement, quoted or summarised"),
         Field("source", Nested(lambda: SOURCE), "Where the statement was read.", required=True),
         Field("note", Text(), "A note on this claim.", option="--note"),
     ),
@@ -748,15 +749,15 @@ INCIDENT = RecordType(
     (
         Field("id", Pattern(ID_PATTERN, "an id like 2023-09-01-sotk (date, then lower-case words)", "id"),
               "`YYYY-MM-DD-words`: lower-case letters, digits, hyphens. Must match the file name, in the folder of the id's year. Never changes once written, even if the date is corrected.", required=True),
-        Field("title", Text(), "A short neutral title.", required=True, option="--title"),
-        Field("date", IsoDate(), "When it happened (the first day of a span).", required=True, option="--date", metavar="DATE",
+        Field("title", Text(), "A short neutral title.", required=True, option="--title", question="Title"),
+        Field("date", IsoDate(), "When it happened (the first day of a span).", required=True, option="--date", metavar="DATE", question="Date of the incident",
               typed="Typed as people write it: '2023-09-01', '1 Sep 2023', 'last Sunday' (with --reported)."),
         Field("end_date", IsoDate(), "Last day of a multi-day incident.", option="--end-date", metavar="DATE"),
         Field("date_precision", Choice(Precision), "How exact the date is: one day, a span of days (with end_date), the week beginning on date, the month. A day incident has no later end_date.",
               default=Precision.DAY, option="--precision"),
-        Field("places", ListOf(Text()), "Where it happened, in any naming.", default=(), option="--place"),
-        Field("region", ListOf(Text()), "Administrative unit(s).", default=(), option="--region"),
-        Field("tags", ListOf(Text()), "Tags.", default=(), option="--tag"),
+        Field("places", ListOf(Text()), "Where it happened, in any naming.", default=(), option="--place", question="Places"),
+        Field("region", ListOf(Text()), "Administrative unit(s).", default=(), option="--region", question="Region (administrative units)"),
+        Field("tags", ListOf(Text()), "Tags.", default=(), option="--tag", question="Tags"),
         Field("status", Choice(Status), "A record is never deleted: it is withdrawn, or merged into another.", default=Status.ACTIVE),
         Field("merged_into", Pattern(ID_PATTERN, "the id of the incident this one was merged into", "id"),
               "With status merged: the id it was merged into."),
@@ -932,6 +933,8 @@ class Option:
     multiple: bool
     choices: Sequence[str] | None
     metavar: str | None = None
+    question: str = ""
+    default: str | None = None
 
     @property
     def dest(self) -> str:
@@ -955,7 +958,9 @@ def options(record: RecordType, prefix: str = "") -> list[Option]:
             choices = [m.value for m in kind.vocabulary] if isinstance(kind, Choice) else None
             multiple = isinstance(kind, ListOf) or path.startswith("casualties.")
             text = f"{spec.help} {spec.typed}".strip() + (" Repeatable." if multiple else "")
-            found.append(Option(spec.option, path, text, multiple, choices, spec.metavar))
+            default = None if kind.empty(spec.default) else str(kind.write(spec.default))
+            question = spec.question or spec.help.rstrip(".")
+            found.append(Option(spec.option, path, text, multiple, choices, spec.metavar, question, default))
     return found
 
 

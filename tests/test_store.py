@@ -7,7 +7,7 @@ from incidents.errors import DataError, NotFoundError, RecordProblems, UsageErro
 from incidents.spec import incident_from_data
 from incidents.store import MAX_RECORD_BYTES, Store, find_records_dir, render_record
 
-from .conftest import incident, snapshot
+from .conftest import BUNDLED, incident, snapshot
 
 
 def parsed(**overrides):
@@ -196,3 +196,28 @@ def test_a_file_with_windows_line_endings_keeps_them(tmp_path):
     store.update("2023-09-01-sotk", lambda i: i.with_claim(parsed().claims[0]))
     data = path.read_bytes()
     assert data.count(b"\n") == data.count(b"\r\n") and data.startswith(HAND_EDITED.replace("\n", "\r\n").encode())
+
+
+def test_claim_on_a_record_with_an_unreadable_claim_refuses_and_keeps_the_file(cli, make_records):
+    # Before: the claim with `side: null` was dropped silently, and the next `claim` rewrote the
+    # file without it: deleted from disk for good.
+    text = (
+        "# hand-kept\nid: 2023-09-01-sotk\ntitle: t\ndate: '2023-09-01'\nclaims:\n- side: null\n  source: {title: A}\n"
+    )
+    root = make_records(raw={"2023/2023-09-01-sotk.yaml": text})
+    result = cli("--records", str(root), "claim", "2023-09-01-sotk", "--side", "armenia", "--source-title", "B")
+    assert result.exit_code == 1 and "2023-09-01-sotk.yaml:6: claims[0].side: is required" in result.stderr
+    assert (root / "2023" / "2023-09-01-sotk.yaml").read_text() == text
+
+
+def test_a_count_in_other_digits_is_refused_on_the_command_line(cli, make_records):
+    root = make_records(incident())
+    args = ("claim", "2023-09-01-sotk", "--side", "armenia", "--source-title", "h", "--count", "٣")
+    result = cli("--records", str(root), *args)
+    assert result.exit_code == 2 and "--count" in result.stderr
+
+
+def test_every_bundled_record_is_written_back_byte_for_byte():
+    # What earlier versions wrote loads unchanged and the canonical writer still writes it so.
+    for record in Store(BUNDLED).load().records:
+        assert render_record(record.incident) == record.path.read_text("utf-8"), record.path
