@@ -20,6 +20,7 @@ import than the whole of this tool's validation of a typical directory.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -495,29 +496,33 @@ class RecordType:
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
+    @functools.cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
     def read(self, data: object, at: At) -> Any:
         """The typed object, or MISSING when a field it needs could not be read. Every problem
         is reported where it stands; a nested list keeps its good items (see ListOf)."""
         if not isinstance(data, Mapping):
             at.problem(f"expected a mapping of fields ({self.name}), found {kind_of(data)}")
             return MISSING
-        names = [f.name for f in self.fields]
+        lines: Mapping[Any, int] = getattr(data, "key_lines", None) or {}
         if not self.open_keys:
             for key in data:
-                if key not in names:
-                    at.key(str(key), key_line(data, key)).problem(f"unknown field{suggest(str(key), names)}")
+                if key not in self._names:
+                    where = at.key(str(key), lines.get(key, at.line))
+                    where.problem(f"unknown field{suggest(str(key), self._names)}")
         values: dict[str, Any] = {}
         failed = False
-        for spec in self.fields:
-            where = at.key(spec.name, key_line(data, spec.name) if spec.name in data else at.line)
+        for spec in self.fields:  # the loader's hot path: an At is made only for a present field
             raw = data.get(spec.name)
-            if _blank(raw):
+            if raw is None or (type(raw) is str and not raw.strip()):  # _blank, inlined: run per field
                 if spec.required:
-                    where.problem("is required")
+                    at.key(spec.name, lines.get(spec.name, at.line)).problem("is required")
                     failed = True
                 values[spec.attribute] = spec.default
                 continue
-            value = spec.kind.read(raw, where)
+            value = spec.kind.read(raw, at.key(spec.name, lines.get(spec.name, at.line)))
             if value is MISSING:
                 failed = True
                 value = spec.default
@@ -550,12 +555,11 @@ class RecordType:
 
 def _lines(data: Mapping[Any, Any]) -> dict[str, int]:
     """Lines of a mapping's keys, and of the items of its lists as `key[i]`."""
-    lines: dict[str, int] = {}
+    lines: dict[str, int] = dict(getattr(data, "key_lines", None) or {})
     for key, value in data.items():
-        lines[str(key)] = key_line(data, key)
-        if isinstance(value, list):
-            for index in range(len(value)):
-                lines[f"{key}[{index}]"] = item_line(value, index)
+        items = getattr(value, "item_lines", None)
+        if items:
+            lines.update((f"{key}[{index}]", line) for index, line in enumerate(items))
     return lines
 
 
