@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides, Stance, Vocabulary, Window
+from .model import CASUALTY_KINDS, CasualtyKind, Claim, Count, Incident, Sides, Stance, Vocabulary, Window
 from .places import Gazetteer, fold
 
 
@@ -181,7 +181,7 @@ def aspects(incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None
         rows.append(
             Aspect(
                 f"casualties.{side}.{'civilians.' if civilian else ''}{kind}",
-                f"{who} {kind}",
+                f"{who} {CasualtyKind(kind).label}",
                 _figure(side, civilian, kind),
                 _counts,
             )

@@ -24,9 +24,9 @@ from .dates import (
     window_bounds,
 )
 from .errors import Problem, UsageError
-from .model import CASUALTY_KINDS, Claim, Count, Incident, Sides
+from .model import CASUALTY_KINDS, CasualtyKind, Claim, Count, Incident, Sides
 from .places import ascii_fold
-from .spec import CLAIM, INCIDENT, claim_from_data, incident_from_data
+from .spec import CLAIM, INCIDENT, claim_from_data, incident_from_data, loss_option
 from .spec import option_for as spec_option_for
 from .text import slug
 
@@ -154,21 +154,22 @@ def side_id(name: str, sides: Sides, option: str) -> str:
 def casualties(figures: dict[str, list[str]], sides: Sides) -> dict[str, Any]:
     """`--killed armenia=3 --wounded 'azerbaijan:civilian=2+'` as record data."""
     data: dict[str, Any] = {}
-    for kind in CASUALTY_KINDS:
-        for text in figures.get(kind, []):
+    for kind in CasualtyKind:
+        option = loss_option(kind)
+        for text in figures.get(kind.value, []):
             match = _FIGURE.match(text)
             if not match:
-                raise UsageError(f"--{kind} {text!r}: write SIDE=N, e.g. armenia=3, armenia=2+ or armenia:civilian=1-4")
+                raise UsageError(f"{option} {text!r}: write SIDE=N, e.g. armenia=3, armenia=2+ or armenia:civilian=1-4")
             try:
                 count = Count.parse(match["count"])
             except ValueError as exc:
-                raise UsageError(f"--{kind} {text!r}: {exc}") from None
-            losses = data.setdefault(side_id(match["side"], sides, f"--{kind}"), {})
+                raise UsageError(f"{option} {text!r}: {exc}") from None
+            losses = data.setdefault(side_id(match["side"], sides, option), {})
             civilian = (match["who"] or "").lower().startswith("civilian")
             target = losses.setdefault("civilians", {}) if civilian else losses
-            if kind in target:
-                raise UsageError(f"--{kind} {text!r}: this side's figure was already given")
-            target[kind] = count.to_data()
+            if kind.value in target:
+                raise UsageError(f"{option} {text!r}: this side's figure was already given")
+            target[kind.value] = count.to_data()
     return data
 
 
@@ -177,6 +178,7 @@ def casualty_answer(text: str) -> dict[str, list[str]]:
     figures: dict[str, list[str]] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         kind, _, figure = item.partition(" ")
+        kind = kind.replace("-", "_")
         if kind.lower() not in CASUALTY_KINDS or not figure.strip():
             raise UsageError(f"{item!r}: write a kind ({', '.join(CASUALTY_KINDS)}) and SIDE=N, e.g. killed armenia=3")
         figures.setdefault(kind.lower(), []).append(figure.strip())

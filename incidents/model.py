@@ -50,10 +50,17 @@ class Status(Vocabulary):
 
 
 class CasualtyKind(Vocabulary):
+    """What happened to people; `label` is how a sentence says it ("killed or wounded")."""
+
     KILLED = "killed"
     WOUNDED = "wounded"
+    KILLED_OR_WOUNDED = "killed_or_wounded"  # "casualties", "losses": a statement that does not split them
     CAPTURED = "captured"
     MISSING = "missing"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
 
 
 class SideKind(Vocabulary):
@@ -95,8 +102,9 @@ NO_META = Meta()
 
 # Digits are ASCII only: Python's \d also takes ٣ and ३, which no one can type back.
 _COUNT_PATTERN = re.compile(
-    r"^\s*(?:(?P<exact>[0-9]+)|(?P<least>[0-9]+)\s*\+|(?:at\s+least|>=)\s*(?P<least2>[0-9]+)"
-    r"|(?P<low>[0-9]+)\s*[-–]\s*(?P<high>[0-9]+))\s*$",
+    r"^\s*(?:(?P<exact>[0-9]+)|(?P<least>[0-9]+)\s*\+|(?:at\s+least|>=|≥)\s*(?P<least2>[0-9]+)"
+    r"|(?P<low>[0-9]+)\s*[-–]\s*(?P<high>[0-9]+)|(?:up\s+to|<=|≤)\s*(?P<most>[0-9]+)"
+    r"|(?P<some>some|unknown|unnumbered|not\s+numbered))\s*$",
     re.IGNORECASE,
 )
 # Statements write small numbers as words ("at least two soldiers"); they are read as digits.
@@ -107,22 +115,29 @@ NUMBER_WORDS = (
 _NUMBER_WORDS = {word: str(n) for n, word in enumerate(NUMBER_WORDS)}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 MAX_COUNT_DIGITS = 9  # a casualty or violation count of a billion is a typing slip
+SOME = "some"  # how a record writes losses a statement gives without a number
 
 
 @dataclass(frozen=True)
 class Count:
-    """A figure as a statement gives it: exact (3), a lower bound (at least 2) or a range (2-4).
+    """A figure as a statement gives it: exact (3), a lower bound (at least 2), a range (2-4), an
+    upper bound (up to 70), or losses without a number ("suffering losses": `some`).
 
     Statements say "at least two soldiers"; storing that as 2 would overstate the ministry's
-    certainty, so the bound is kept and comparisons treat every count as an interval.
+    certainty, so the bound is kept and comparisons treat every count as an interval. Losses
+    without a number are never 0 and never a number the tool made up: they are `unnumbered`,
+    and a sum that includes them says so ("3, and losses not numbered").
     """
 
     low: int
     high: int | None  # None: no upper bound ("at least low")
+    up_to: bool = False  # "up to high": the statement gives no lower figure (low is 0)
+    unnumbered: bool = False  # losses stated without a number (alone: low = high = 0)
 
     @classmethod
     def parse(cls, value: object) -> Count:
-        """Read `3`, `"2+"`, `"at least 2"` (or "at least two") or `"2-4"`; raise ValueError on anything else."""
+        """Read `3`, `"2+"`, `"at least 2"` (or "at least two"), `"2-4"`, `"up to 70"` or `"some"`;
+        raise ValueError on anything else."""
         if isinstance(value, bool):
             raise ValueError("expected a number, '2+' or '2-4', not true/false")
         if isinstance(value, int):
@@ -133,36 +148,77 @@ class Count:
         if isinstance(value, str):
             match = _COUNT_PATTERN.match(_NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group().lower()], value))
             if match:
-                for digits in filter(None, match.groups()):
-                    _check_size(digits)
-                if match["exact"]:
-                    return cls(int(match["exact"]), int(match["exact"]))
-                if match["least"] or match["least2"]:
-                    return cls(int(match["least"] or match["least2"]), None)
-                low, high = int(match["low"]), int(match["high"])
-                if low > high:
-                    raise ValueError(f"the range {value!r} runs backwards: write the lower figure first")
-                return cls(low, high)
-        raise ValueError(f"expected a number, 'N+' (at least N) or 'N-M' (a range), not {value!r}")
+                return cls._from_match(match, value)
+        raise ValueError(
+            f"expected a number, 'N+' (at least N), 'N-M' (a range), 'up to N' or 'some' (losses with no number),"
+            f" not {value!r}"
+        )
+
+    @classmethod
+    def _from_match(cls, match: re.Match[str], value: str) -> Count:
+        for digits in filter(None, (match[g] for g in ("exact", "least", "least2", "low", "high", "most"))):
+            _check_size(digits)
+        if match["some"]:
+            return cls(0, 0, unnumbered=True)
+        if match["exact"]:
+            return cls(int(match["exact"]), int(match["exact"]))
+        if match["least"] or match["least2"]:
+            return cls(int(match["least"] or match["least2"]), None)
+        if match["most"]:
+            return cls(0, int(match["most"]), up_to=True)
+        low, high = int(match["low"]), int(match["high"])
+        if low > high:
+            raise ValueError(f"the range {value!r} runs backwards: write the lower figure first")
+        return cls(low, high)
 
     @property
     def is_exact(self) -> bool:
-        return self.high == self.low
+        return self.high == self.low and not self.unnumbered and not self.up_to
+
+    @property
+    def numbered(self) -> bool:
+        """Whether the figure has a number at all (`some` alone has none)."""
+        return not (self.unnumbered and self.low == 0 and self.high == 0)
 
     def to_data(self) -> int | str:
-        if self.is_exact:
+        if not self.numbered:
+            return SOME
+        if self.unnumbered:  # a sum that includes losses without a number
+            return f"{self._numbered_data()} and {SOME}"
+        return self._numbered_data()
+
+    def _numbered_data(self) -> int | str:
+        if self.up_to:
+            return f"up to {self.high}"
+        if self.high == self.low:
             return self.low
         return f"{self.low}+" if self.high is None else f"{self.low}-{self.high}"
 
     def overlaps(self, other: Count) -> bool:
-        """Whether both figures can be true at once: "at least 2" and "3" can, "2" and "3" cannot."""
+        """Whether both figures can be true at once: "at least 2" and "3" can, "2" and "3" cannot,
+        "some" and "3" can, "some" and "0" cannot (losses were stated)."""
         inf = float("inf")
-        return self.low <= (other.high if other.high is not None else inf) and other.low <= (
-            self.high if self.high is not None else inf
-        )
+        a_low, a_high = self.interval()
+        b_low, b_high = other.interval()
+        return a_low <= (b_high if b_high is not None else inf) and b_low <= (a_high if a_high is not None else inf)
+
+    def interval(self) -> tuple[int, int | None]:
+        """What the figure allows, for comparison only: losses without a number are at least one
+        more than the numbered part, and without bound."""
+        if self.unnumbered:
+            return self.low + 1, None
+        return self.low, self.high
 
     def __str__(self) -> str:
-        if self.is_exact:
+        if not self.numbered:
+            return "some (no number given)"
+        text = self._numbered_text()
+        return f"{text}, and losses not numbered" if self.unnumbered else text
+
+    def _numbered_text(self) -> str:
+        if self.up_to:
+            return f"up to {self.high}"
+        if self.high == self.low:
             return str(self.low)
         return f"at least {self.low}" if self.high is None else f"{self.low}–{self.high}"
 

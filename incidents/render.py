@@ -28,7 +28,7 @@ from rich.text import Text
 
 from .compare import Cell, Comparison, Row, Verdict
 from .errors import Problem
-from .model import Claim, Incident, Sides
+from .model import CasualtyKind, Claim, Incident, Sides
 from .places import Gazetteer, Place, uncertain_note
 from .query import Listed
 from .summary import Summary
@@ -255,7 +255,7 @@ def casualty_lines(claim: Claim, sides: Sides) -> list[str]:
     lines = []
     for figure in claim.casualties:
         who = sides.name(figure.side) + (" civilians" if figure.civilian else "")
-        lines.append(f"{who}: {figure.count} {figure.kind}")
+        lines.append(f"{who}: {figure.count} {figure.kind.label}")
     return lines
 
 
@@ -549,7 +549,7 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
                 count = line.by_claimant.get(claimant)
                 mark = " (admitted)" if claimant == line.side and count else ""
                 cells.append(Text(f"{count}{mark}") if count else Text("—", style="dim"))
-            table.add_row(safe(who), line.kind, *cells)
+            table.add_row(safe(who), CasualtyKind(line.kind).label, *cells)
         parts.append(table)
     return Group(*parts)
 

@@ -293,14 +293,16 @@ class Number(Kind):
 
 
 _WORDS = "|".join(NUMBER_WORDS)
+_NUMBER = rf"(?:[0-9]+|{_WORDS})"
 _COUNT_SCHEMA = (
-    rf"^\s*(?:[0-9]+|[0-9]+\s*\+|(?:[Aa][Tt]\s+[Ll][Ee][Aa][Ss][Tt]|>=)\s*(?:[0-9]+|{_WORDS})"
-    rf"|[0-9]+\s*[-–]\s*[0-9]+|{_WORDS})\s*$"
+    rf"^\s*(?:[0-9]+|[0-9]+\s*\+|(?:[Aa][Tt]\s+[Ll][Ee][Aa][Ss][Tt]|>=|≥)\s*{_NUMBER}"
+    rf"|[0-9]+\s*[-–]\s*[0-9]+|(?:[Uu][Pp]\s+[Tt][Oo]|<=|≤)\s*{_NUMBER}|{_WORDS}"
+    r"|[Ss][Oo][Mm][Ee]|[Uu][Nn][Kk][Nn][Oo][Ww][Nn]|[Uu][Nn][Nn][Uu][Mm][Bb][Ee][Rr][Ee][Dd]|[Nn][Oo][Tt]\s+[Nn][Uu][Mm][Bb][Ee][Rr][Ee][Dd])\s*$"
 )
 
 
 class CountKind(Kind):
-    doc = "count: `3`, `2+` (at least 2), `2-4`"
+    doc = "count: `3`, `2+` (at least 2), `2-4`, `up to 70`, `some` (losses with no number)"
 
     def read(self, value: object, at: At) -> Any:
         try:
@@ -650,14 +652,22 @@ class _Losses(Kind):
 # --- the definitions --------------------------------------------------------------------------
 
 
+_LOSS_WORDS = {CasualtyKind.KILLED_OR_WOUNDED: "Killed or wounded, not told apart ('losses', 'casualties'):"}
+
+
+def loss_option(kind: CasualtyKind) -> str:
+    """--killed, --killed-or-wounded: the option that gives figures of one kind."""
+    return "--" + kind.value.replace("_", "-")
+
+
 def _loss_fields(civilian: bool) -> tuple[Field, ...]:
     whose = "civilians" if civilian else "soldiers (service members)"
     fields = tuple(
         Field(
             kind.value,
             CountKind(),
-            f"{kind.value.capitalize()} {whose}.",
-            option=None if civilian else f"--{kind.value}",
+            f"{_LOSS_WORDS.get(kind, kind.value.capitalize())} {whose}.",
+            option=None if civilian else loss_option(kind),
             metavar="SIDE=N",
             typed="" if civilian else "Typed as armenia=3, armenia=2+, armenia:civilian=1-4.",
         )
@@ -973,7 +983,7 @@ def option_for(record: RecordType, field_name: str) -> str:
     'places[1]' -> '--place', 'casualties.armenia.killed' -> '--killed'."""
     plain = re.sub(r"\[\d+\]", "", field_name)
     if plain.startswith("casualties."):
-        return "--" + plain.rsplit(".", 1)[-1]
+        return "--" + plain.rsplit(".", 1)[-1].replace("_", "-")
     by_path = {o.path: o.flag for o in options(record)}
     return by_path.get(plain, plain or "command line")
 

@@ -28,13 +28,15 @@ BREAKDOWNS = Breakdown.words()
 
 
 def add_counts(counts: Iterable[Count]) -> Count | None:
-    """The sum of figures: lower bounds stay lower bounds, ranges stay ranges."""
+    """The sum of figures: lower bounds stay lower bounds, ranges stay ranges, and losses given
+    without a number are carried as such ("4, and losses not numbered"), never as 0."""
     counts = list(counts)
     if not counts:
         return None
     low = sum(c.low for c in counts)
     high = None if any(c.high is None for c in counts) else sum(c.high or 0 for c in counts)
-    return Count(low, high)
+    only_up_to = all(c.up_to or (c.low == c.high == 0) for c in counts) and any(c.up_to for c in counts)
+    return Count(low, high, up_to=only_up_to and low == 0, unnumbered=any(c.unnumbered for c in counts))
 
 
 @dataclass

@@ -1,0 +1,72 @@
+"""Real statements entered as an analyst would, and what the record then holds.
+
+Each test quotes the statement it enters, from ../shared/sources/ (the July 2020 fighting at
+Tovuz and Tavush) or ../shared/seeds/; the expected values are read from that quote.
+"""
+
+import json
+
+from incidents.model import CasualtyKind, Count
+from incidents.store import Store
+
+from .conftest import claim, incident
+
+AFP_2020_07_12 = "Arch-foes Armenia and Azerbaijan on Sunday traded accusations (AFP, via The Defense Post)"
+
+
+def tovuz(make_records):
+    return make_records(
+        incident(id="2020-07-12-tovuz", date="2020-07-12", places=["Tovuz district"], region=[], claims=[])
+    )
+
+
+def added_claim(cli, root, *args):
+    result = cli("--records", str(root), "claim", "2020-07-12-tovuz", *args, "--source-title", AFP_2020_07_12)
+    assert result.exit_code == 0, result.output
+    return Store(root).load().get("2020-07-12-tovuz").incident.claims[-1]
+
+
+def test_losses_without_a_number_are_kept_as_such_never_as_a_number(cli, make_records):
+    # 24-defensepost-afp: "They were repulsed, suffering losses in manpower. There were no
+    # casualties among Armenian servicemen," Armenia's defense ministry spokeswoman said.
+    root = tovuz(make_records)
+    stored = added_claim(
+        cli, root, "--side", "armenia", "--by", "Ministry of Defence (spokeswoman Shushan Stepanyan)",
+        "--killed-or-wounded", "azerbaijan=some", "--killed-or-wounded", "armenia=0",
+    )  # fmt: skip
+    figures = {(f.side, f.kind): f.count for f in stored.casualties}
+    assert figures[("azerbaijan", CasualtyKind.KILLED_OR_WOUNDED)] == Count(0, 0, unnumbered=True)
+    assert figures[("armenia", CasualtyKind.KILLED_OR_WOUNDED)] == Count(0, 0)
+    text = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
+    assert "killed_or_wounded: some" in text and "killed_or_wounded: 0" in text
+    shown = cli("--records", str(root), "show", "2020-07-12-tovuz").stdout
+    assert "Azerbaijan: some (no number given) killed or wounded" in " ".join(shown.split())
+
+
+def test_a_summary_never_turns_losses_without_a_number_into_a_figure(cli, make_records):
+    # 02-trend (13 July 2020): "Azerbaijan's armed response forced the Armenian army to retreat
+    # suffering losses." 25-reporteram: "According to official reports, the past days'
+    # skirmishes left overall four Armenian servicemen killed."
+    root = make_records(
+        incident(id="2020-07-12-tovuz", date="2020-07-12", places=["Tovuz district"], region=[], claims=[
+            claim(side="azerbaijan", initiator="armenia", casualties={"armenia": {"killed_or_wounded": "some"}}),
+        ]),
+        incident(id="2020-07-16-tavush", date="2020-07-16", places=["Tavush Province"], region=[], claims=[
+            claim(side="armenia", initiator="azerbaijan", casualties={"armenia": {"killed": 4}}),
+        ]),
+    )  # fmt: skip
+    result = cli("--records", str(root), "summary", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    lines = {(c["side"], c["kind"]): c for c in data["casualties"]}
+    assert lines[("armenia", "killed_or_wounded")]["attributed"] == {"azerbaijan": "some"}
+    assert lines[("armenia", "killed")]["admitted"] == 4
+    table = " ".join(cli("--records", str(root), "summary").stdout.split())
+    assert "some (no number given)" in table
+
+
+def test_counts_read_as_statements_give_them():
+    assert Count.parse("up to 70") == Count(0, 70, up_to=True)
+    assert str(Count.parse("≤ 70")) == "up to 70" and Count.parse("up to 70").to_data() == "up to 70"
+    assert Count.parse("some").overlaps(Count.parse(3)) and not Count.parse("some").overlaps(Count.parse(0))
+    assert not Count.parse("up to 2").overlaps(Count.parse(3))
