@@ -24,10 +24,10 @@ from typing import Protocol
 
 from .checks import check
 from .compare import Comparison, compare, overview
-from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, side_id
+from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .model import Incident, Sides
-from .places import Gazetteer, Place, Resolution, did_you_mean, uncertain_note
+from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
 from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
 from .summary import Breakdown, Summary, summarise
@@ -190,23 +190,32 @@ class Records:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def settle_place(self, name: str, option: str, asker: Asker | None) -> tuple[str, str | None]:
-        """The name to record, and a warning for a person. An ambiguous name is never guessed:
-        the asker is asked, and without one it is refused; an unknown one is kept, with a warning."""
-        gazetteer = self.gazetteer()
+    def settle_place(self, typed: str, option: str, asker: Asker | None) -> tuple[dict[str, str], str | None]:
+        """A place as typed ('at:Sotk', 'Istisu (Jermuk)') as record data, and a warning for a
+        person. The side's word is kept as written; where it is ambiguous, the place meant is
+        stored beside it (`means`), chosen by the asker or named in brackets, never guessed: with
+        neither, it is refused. An unknown name is kept, with a warning."""
+        ref = place_typed(typed)
+        name, gazetteer = ref["name"], self.gazetteer()
         resolution = gazetteer.resolve(name)
+        qualified = split_qualified(name)
+        if qualified and resolution.place and gazetteer.resolve(qualified[0]).ambiguous:
+            return {**ref, "name": qualified[0], "means": resolution.place.id}, None
         if resolution.ambiguous:
             forms = gazetteer.qualified_forms(resolution)
             if asker is None:
                 raise UsageError(f"{option}: {name!r} is ambiguous: write {' or '.join(repr(f) for f in forms)}")
-            return asker.choose_place(name, resolution, forms), None
+            chosen = gazetteer.resolve(asker.choose_place(name, resolution, forms)).place
+            return ({**ref, "means": chosen.id} if chosen else ref), None
         if resolution.uncertain:
-            return name, f"warning: {option}: {uncertain_note(resolution)}"
+            return ref, f"warning: {option}: {uncertain_note(resolution)}"
         if not resolution.candidates:
-            return name, f"warning: {option}: {name!r} is not in the gazetteer{did_you_mean(gazetteer, name)}"
-        return name, None
+            return ref, f"warning: {option}: {name!r} is not in the gazetteer{did_you_mean(gazetteer, name)}"
+        return ref, None
 
-    def _settled(self, names: Sequence[str], option: str, asker: Asker | None, notes: list[str]) -> list[str]:
+    def _settled(
+        self, names: Sequence[str], option: str, asker: Asker | None, notes: list[str]
+    ) -> list[dict[str, str]]:
         settled = []
         for name in names:
             chosen, note = self.settle_place(name, option, asker)
@@ -214,13 +223,18 @@ class Records:
             notes += [note] if note else []
         return settled
 
+    def _region(self, settled: dict[str, str]) -> str:
+        """A region is a unit's name, not a side's word: an ambiguous one is recorded by the
+        name of the unit chosen (Tavush Province), so that it reads back as that unit."""
+        return self.gazetteer().places[settled["means"]].name if "means" in settled else settled["name"]
+
     def add(self, draft: IncidentDraft, asker: Asker | None = None, allow_similar: bool = True) -> Added:
         """Record a new incident under a fresh id (never over another). An incident on the same
         day at the same place (Zod is Sotk) is returned in `similar`; with an asker, it is asked
         whether to add it anyway, and without one `allow_similar` decides."""
         notes: list[str] = []
         draft.places = self._settled(draft.places, "--place", asker, notes)
-        draft.region = self._settled(draft.region, "--region", asker, notes)
+        draft.region = [self._region(r) for r in self._settled(draft.region, "--region", asker, notes)]
         incident = new_incident(draft)
         new_directory = not self.root.is_dir()
         similar = [] if new_directory else self.similar(incident)

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from .errors import Problem, Severity
-from .model import Incident, Meta
-from .places import Gazetteer, did_you_mean, uncertain_note
+from .model import Incident, Meta, PlaceRef
+from .places import Gazetteer, did_you_mean, did_you_mean_id, uncertain_note
 from .store import Loaded, Record
 
 Check = Callable[[Loaded, Gazetteer | None], Iterable[Problem]]
@@ -74,8 +74,8 @@ def merges(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     return problems
 
 
-def place_names(incident: Incident) -> list[tuple[Meta, str, str]]:
-    """Every place name in a record: the object that holds it, its field, the name."""
+def place_names(incident: Incident) -> list[tuple[Meta, str, PlaceRef | str]]:
+    """Every place in a record: the object that holds it, its field, the place."""
     found = [
         (incident.meta, f"{key}[{n}]", name)
         for key in ("places", "region")
@@ -92,9 +92,13 @@ def places(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
         return []
     problems = []
     for record in loaded.records:
-        for meta, key, name in place_names(record.incident):
-            resolution = gazetteer.resolve(name)
-            if resolution.ambiguous:
+        for meta, key, ref in place_names(record.incident):
+            name = str(ref)
+            resolution = gazetteer.resolve_ref(ref)
+            if isinstance(ref, PlaceRef) and ref.means and not resolution.candidates:
+                message = f"means: no place with id {ref.means!r} in the gazetteer{did_you_mean_id(ref.means, gazetteer.places)}"
+                problems.append(_problem(meta, key, message))
+            elif resolution.ambiguous:
                 forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
                 problems.append(_problem(meta, key, f"{name!r} is ambiguous: write {forms}"))
             elif not resolution.candidates:

@@ -47,9 +47,9 @@ class Session:
             )
         return selection
 
-    def namer(self, naming: str | None) -> Callable[[str], str]:
+    def namer(self, naming: str | None) -> render.Namer:
         if not naming:
-            return lambda name: name
+            return str
         gazetteer = self.records.gazetteer()
         return lambda name: gazetteer.display(name, naming)
 
@@ -167,15 +167,16 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 tag: str | None, text: str | None, status: str, **kwargs: Any) -> Any:  # fmt: skip
         records = click.get_current_context().find_object(Session).records  # type: ignore[union-attr]
         asker = TerminalAsker() if can_ask(None) else None
-        place = records.settle_place(region, "--region", asker) if region else (None, None)
-        if place[1]:
-            render.message(place[1], stderr=True)
+        settled, note = records.settle_place(region, "--region", asker) if region else ({}, None)
+        if note:
+            render.message(note, stderr=True)
         start = read_bound(since, "--since", end=False) if since else None
         end = read_bound(until, "--until", end=True) if until else None
         if start and end and start > end:
             raise UsageError(f"--since {start} is after --until {end}: no incident can match")
         chosen = records.side(side) if side else None
-        return command(*args, filters=Filters(place[0], start, end, chosen, tag, text, status), **kwargs)
+        place = settled.get("means") or settled.get("name")  # a place id resolves as its place
+        return command(*args, filters=Filters(place, start, end, chosen, tag, text, status), **kwargs)
 
     return wrapper
 

@@ -15,7 +15,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .model import CASUALTY_KINDS, CasualtyKind, Claim, Count, Incident, Sides, Stance, Vocabulary, Window
+from .model import (
+    CASUALTY_KINDS,
+    CasualtyKind,
+    Claim,
+    Count,
+    Incident,
+    PlaceRef,
+    PlaceRole,
+    Sides,
+    Stance,
+    Vocabulary,
+    WeaponRef,
+    Window,
+)
 from .places import Gazetteer, fold
 
 
@@ -123,9 +136,25 @@ def _windows(values: list[object]) -> Verdict:
     return AGREE if all(a[0] <= b[1] and b[0] <= a[1] for a in known for b in known) else CONFLICT
 
 
-def _place_key(gazetteer: Gazetteer | None, name: str) -> str:
-    place = gazetteer.resolve(name).place if gazetteer else None
-    return place.id if place else UNKNOWN + fold(name)
+def _place_key(gazetteer: Gazetteer | None, ref: PlaceRef) -> str:
+    place = gazetteer.resolve_ref(ref).place if gazetteer else None
+    return place.id if place else UNKNOWN + fold(ref.name)
+
+
+_ROLE_WORDS = {PlaceRole.FROM: "fire came from", PlaceRole.AT: "hit or aimed at"}
+
+
+def place_text(ref: PlaceRef, name: str | None = None) -> str:
+    """'Digh of the Gorus region (fire came from)', 'Istisu (= jermuk)': the word as written, its
+    role and the analyst's choice of place."""
+    notes = [_ROLE_WORDS[ref.role]] if ref.role in _ROLE_WORDS else []
+    notes += [f"= {ref.means}"] if ref.means else []
+    return (name or ref.name) + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def weapon_text(weapon: WeaponRef, claim: Claim) -> str:
+    """'combat drones', or 'combat drones (used by armenia)' when the statement names the user."""
+    return f"{weapon.name} (used by {weapon.by})" if weapon.by else weapon.name
 
 
 def _places_judge(gazetteer: Gazetteer | None) -> Callable[[list[object]], Verdict | None]:
@@ -165,12 +194,12 @@ def aspects(incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None
         Aspect(
             "places",
             "Places",
-            lambda c: frozenset(_place_key(gazetteer, p) for p in c.places) or None,
+            lambda c: frozenset(_place_key(gazetteer, p) for p in c.places) or None,  # roles: issue 12
             _places_judge(gazetteer),
         ),
         Aspect("initiator", "Started by", lambda c: c.initiator, None, judge_incident=initiator_verdict),
         Aspect("target", "Target", lambda c: c.target, _same),
-        Aspect("weapons", "Weapons", lambda c: frozenset(fold(w) for w in c.weapons) or None, _shared),
+        Aspect("weapons", "Weapons", lambda c: frozenset(fold(w.name) for w in c.weapons) or None, _shared),
     ]
     figures = sorted(
         {f.key for c in incident.claims for f in c.casualties},
@@ -226,9 +255,9 @@ class Comparison:
 
 def _display(aspect: Aspect, claim: Claim, value: object) -> str:
     if aspect.key == "places":
-        return ", ".join(claim.places)
+        return ", ".join(place_text(p) for p in claim.places)
     if aspect.key == "weapons":
-        return ", ".join(claim.weapons)
+        return ", ".join(weapon_text(w, claim) for w in claim.weapons)
     return aspect.show(value)
 
 
@@ -278,10 +307,10 @@ def same_place_notes(
     spellings: dict[str, dict[str, str]] = {}  # place id -> side -> name as that side wrote it
     for side in columns:
         for claim in statements.get(side, []):
-            for name in claim.places:
-                place = gazetteer.resolve(name).place
+            for ref in claim.places:
+                place = gazetteer.resolve_ref(ref).place
                 if place:
-                    spellings.setdefault(place.id, {}).setdefault(side, name)
+                    spellings.setdefault(place.id, {}).setdefault(side, ref.name)
     notes = []
     for place_id, by_side_name in spellings.items():
         if len({fold(n) for n in by_side_name.values()}) > 1:

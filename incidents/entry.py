@@ -97,7 +97,7 @@ class IncidentDraft:
     end_date: str | None = None
     reported: str | None = None  # the statement's date, to resolve 'last Sunday'
     date_precision: str | None = None
-    places: list[str] = field(default_factory=list)
+    places: list[Any] = field(default_factory=list)  # as typed, or as settled: {'name', 'means'}
     region: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     notes: str | None = None
@@ -125,7 +125,7 @@ def new_incident(draft: IncidentDraft) -> Incident:
     precision = draft.date_precision or (parsed_precision if parsed_precision != "day" else None)
     notes = "\n".join(filter(None, [draft.notes, how])) or None
     data = {
-        "id": make_id(day, draft.places, draft.title or ""),
+        "id": make_id(day, [p["name"] if isinstance(p, dict) else p for p in draft.places], draft.title or ""),
         "title": draft.title,
         "date": day.isoformat(),
         "end_date": end.isoformat() if end else None,
@@ -142,6 +142,26 @@ def new_incident(draft: IncidentDraft) -> Incident:
 ClaimValues = dict[str, Any]
 """A claim as typed, keyed by the paths of spec.options(CLAIM): 'side', 'source.title',
 'window.from', 'casualties.killed' (a list of 'armenia=3'), … Values are strings or lists."""
+
+
+_ROLE_PREFIX = re.compile(r"^\s*(?P<role>from|at|near)\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
+
+
+def place_typed(text: str) -> dict[str, str]:
+    """'from:Digh of the Gorus region' -> {'name': 'Digh of the Gorus region', 'role': 'from'};
+    a place typed without a role is only a name."""
+    match = _ROLE_PREFIX.match(text)
+    if not match:
+        return {"name": text.strip()}
+    return {"name": match["name"], "role": match["role"].lower()}
+
+
+def _weapon_typed(text: str, sides: Sides) -> dict[str, str] | str:
+    """'armenia=combat drones' -> {'name': 'combat drones', 'by': 'armenia'}; a plain name stays."""
+    side, sep, name = text.partition("=")
+    if not (sep and side.strip() and name.strip()):
+        return text
+    return {"name": name.strip(), "by": side_id(side, sides, "--weapon")}
 
 
 def side_id(name: str, sides: Sides, option: str) -> str:
@@ -195,6 +215,8 @@ def new_claim(values: ClaimValues, sides: Sides) -> Claim:
             value = read_date(value, "--" + path.replace(".", "-"))[0].isoformat()
         elif path in ("side", "initiator"):
             value = side_id(value, sides, f"--{path}")
+        elif path == "weapons":
+            value = [_weapon_typed(w, sides) for w in value]
         _put(data, path, list(value) if isinstance(value, tuple) else value)
     data["window"] = _window(values)
     data["casualties"] = casualties({k: list(values.get(f"casualties.{k}") or []) for k in CASUALTY_KINDS}, sides)

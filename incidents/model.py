@@ -68,6 +68,15 @@ class SideKind(Vocabulary):
     THIRD_PARTY = "third-party"
 
 
+class PlaceRole(Vocabulary):
+    """What a statement says of a place: the fire came from it, it was hit (or aimed at), or
+    it is only where things happened ("near Sotk", or a place given with no role)."""
+
+    FROM = "from"
+    AT = "at"
+    NEAR = "near"
+
+
 # Kept as plain tuples of words for click's choices and messages.
 STANCES = Stance.words()
 PRECISIONS = Precision.words()
@@ -229,6 +238,33 @@ def _check_size(digits: str) -> None:
 
 
 @dataclass(frozen=True)
+class PlaceRef:
+    """A place as a statement names it: the side's own word, kept as written ("Digh of the
+    Gorus region"), its role, and, where the gazetteer cannot tell which place the word means
+    (Istisu), the place the analyst chose: a gazetteer id beside the word, never a rewrite."""
+
+    name: str
+    role: PlaceRole = PlaceRole.NEAR
+    means: str | None = None  # a gazetteer place id
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class WeaponRef:
+    """A weapon a statement names, and who it says used it (None: the side the claim blames)."""
+
+    name: str
+    by: str | None = None
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Figure:
     """One casualty figure in a claim: whose people, what happened to them, how many."""
 
@@ -316,14 +352,18 @@ class Claim:
     stance: Stance = Stance.ALLEGES
     initiator: str | None = None
     target: str | None = None
-    weapons: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
+    weapons: tuple[WeaponRef, ...] = ()
+    places: tuple[PlaceRef, ...] = ()
     window: Window = field(default_factory=Window)
     violations: Count | None = None
     casualties: tuple[Figure, ...] = ()
     statement: str | None = None
     note: str | None = None
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
+
+    def weapon_user(self, weapon: WeaponRef) -> str | None:
+        """Who used a weapon, by this statement: as given, else the side it blames."""
+        return weapon.by or self.initiator
 
 
 @dataclass(frozen=True)
@@ -335,7 +375,7 @@ class Incident:
     date: date
     end_date: date | None = None
     date_precision: Precision = Precision.DAY
-    places: tuple[str, ...] = ()
+    places: tuple[PlaceRef, ...] = ()
     region: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     status: Status = Status.ACTIVE
@@ -348,6 +388,10 @@ class Incident:
     def claimants(self) -> tuple[str, ...]:
         """The sides that have spoken, in the order they first appear."""
         return tuple(dict.fromkeys(c.side for c in self.claims))
+
+    @property
+    def place_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.places)
 
     def with_claim(self, claim: Claim) -> Incident:
         return replace(self, claims=(*self.claims, claim))

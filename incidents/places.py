@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import Problem
-from .model import NO_META, Meta
+from .model import NO_META, Meta, PlaceRef
 
 # How the English-language press writes letters that NFKD cannot take apart.
 _LETTERS = str.maketrans(
@@ -190,6 +190,16 @@ class Gazetteer:
                 self._children.setdefault(parent, set()).add(place.id)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
 
+    def resolve_ref(self, ref: PlaceRef | str) -> Resolution:
+        """What a record's place stands for: the place the analyst chose for it (`means`) where
+        there is one, else what its name resolves to."""
+        if isinstance(ref, str):
+            return self.resolve(ref)
+        if ref.means:
+            chosen = self.places.get(ref.means)
+            return Resolution(ref.name, (chosen,) if chosen else ())
+        return self.resolve(ref.name)
+
     def _lookup(self, key: str) -> tuple[list[str], bool]:
         """Places a folded name stands for, exactly or else loosely, and whether only uncertainly.
 
@@ -296,10 +306,16 @@ class Gazetteer:
         loose = [p for p in self.places.values() if p not in exact and any(key in fold(n) for n in p.all_names())]
         return [*exact, *loose]
 
-    def display(self, text: str, naming: str) -> str:
+    def display(self, text: PlaceRef | str, naming: str) -> str:
         """A record's place name in one naming convention; unknown or ambiguous names as written."""
-        place = self.resolve(text).place
-        return place.name_in(naming) if place else text
+        place = self.resolve_ref(text).place
+        return place.name_in(naming) if place else str(text)
+
+
+def split_qualified(text: str) -> tuple[str, str] | None:
+    """'Istisu (Jermuk)' -> ('Istisu', 'Jermuk'): a name, and what says which place it is."""
+    match = _QUALIFIED.match(text)
+    return (match["name"], match["qualifier"]) if match else None
 
 
 def did_you_mean(gazetteer: Gazetteer, name: str) -> str:

@@ -13,17 +13,17 @@ from datetime import date
 from typing import Any
 
 from .compare import Verdict, initiator_verdict
-from .model import Incident
+from .model import Incident, PlaceRef
 from .places import Gazetteer, fold, loose
 
-PlaceMatcher = Callable[[str, Iterable[str]], bool]
+PlaceMatcher = Callable[[PlaceRef | str, Iterable[PlaceRef | str]], bool]
 """(what the user asked for, names in a record) -> whether any of those names is that place."""
 
 
-def words_match(query: str, names: Iterable[str]) -> bool:
+def words_match(query: PlaceRef | str, names: Iterable[PlaceRef | str]) -> bool:
     """Plain matching: every word of the query is a word of one name (Kalbajar ~ Kalbajar District)."""
-    wanted = {fold(w) for w in query.split()} - {""}
-    return bool(wanted) and any(wanted <= {fold(w) for w in name.split()} for name in names)
+    wanted = {fold(w) for w in str(query).split()} - {""}
+    return bool(wanted) and any(wanted <= {fold(w) for w in str(name).split()} for name in names)
 
 
 def gazetteer_matcher(gazetteer: Gazetteer) -> PlaceMatcher:
@@ -33,12 +33,12 @@ def gazetteer_matcher(gazetteer: Gazetteer) -> PlaceMatcher:
     written, so an ambiguous name is never silently taken for one of its places.
     """
 
-    def match(query: str, names: Iterable[str]) -> bool:
-        wanted = gazetteer.resolve(query).place
+    def match(query: PlaceRef | str, names: Iterable[PlaceRef | str]) -> bool:
+        wanted = gazetteer.resolve_ref(query).place
         if wanted is None:
             return words_match(query, names)
         for name in names:
-            place = gazetteer.resolve(name).place
+            place = gazetteer.resolve_ref(name).place
             if place is None:
                 if words_match(query, [name]):
                     return True
@@ -60,9 +60,9 @@ class Filters:
     status: str = "active"  # 'active', 'withdrawn', 'merged' or 'all'
 
 
-def all_places(incident: Incident) -> list[str]:
-    """Every place name an incident mentions: its region, its places and each side's places."""
-    names = [*incident.region, *incident.places]
+def all_places(incident: Incident) -> list[PlaceRef | str]:
+    """Every place an incident mentions: its region, its places and each side's places."""
+    names: list[PlaceRef | str] = [*incident.region, *incident.places]
     for claim in incident.claims:
         names.extend(claim.places)
     return names
@@ -71,9 +71,10 @@ def all_places(incident: Incident) -> list[str]:
 def _haystack(incident: Incident) -> str:
     parts = [incident.id, incident.title, incident.notes or "", *incident.tags, *all_places(incident)]
     for claim in incident.claims:
-        parts += [claim.by or "", claim.target or "", claim.statement or "", claim.note or "", *claim.weapons]
+        parts += [claim.by or "", claim.target or "", claim.statement or "", claim.note or ""]
+        parts += [w.name for w in claim.weapons]
         parts += [claim.source.title or "", claim.source.publisher or ""]
-    return " ".join(loose(fold(word)) for part in parts for word in part.split())
+    return " ".join(loose(fold(word)) for part in parts for word in str(part).split())
 
 
 def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = words_match) -> bool:
@@ -151,7 +152,7 @@ def list_row(entry: Listed) -> dict[str, Any]:
         "end_date": incident.end_date.isoformat() if incident.end_date else None,
         "date_precision": str(incident.date_precision),
         "title": incident.title,
-        "places": list(incident.places),
+        "places": list(incident.place_names),
         "region": list(incident.region),
         "tags": list(incident.tags),
         "status": str(incident.status),

@@ -26,9 +26,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .compare import Cell, Comparison, Row, Verdict
+from .compare import Cell, Comparison, Row, Verdict, place_text, weapon_text
 from .errors import Problem
-from .model import CasualtyKind, Claim, Incident, Sides
+from .model import CasualtyKind, Claim, Incident, PlaceRef, Sides
 from .places import Gazetteer, Place, uncertain_note
 from .query import Listed
 from .summary import Summary
@@ -36,6 +36,8 @@ from .text import strip_unsafe
 from .yamlio import dump_yaml
 
 FORMATS = ("table", "json", "csv", "yaml")
+Namer = Callable[[PlaceRef | str], str]
+"""How a place is shown: as written, or in one naming convention (--names)."""
 VERDICT_STYLES = {"conflict": "bold red", "agree": "green", "one-sided": "yellow"}
 
 
@@ -152,9 +154,7 @@ def span_text(start: date, end: date | None, precision: str) -> str:
     return f"{start.isoformat()}–{end.isoformat()}"
 
 
-def incident_table(
-    entries: Sequence[Listed], total: int, sides: Sides, namer: Callable[[str], str] = str
-) -> RenderableType:
+def incident_table(entries: Sequence[Listed], total: int, sides: Sides, namer: Namer = str) -> RenderableType:
     """One row per incident; the title cell carries the places on a dim second line so that the
     table keeps its shape in 80 columns. Ids never wrap: people copy them into `show`."""
     if not entries:
@@ -180,7 +180,7 @@ def incident_table(
     return Group(table, Text(footer, style="dim"))
 
 
-def _title(incident: Incident, namer: Callable[[str], str]) -> Text:
+def _title(incident: Incident, namer: Namer) -> Text:
     """The title, with the places on a dim second line."""
     title = safe(incident.title + ("" if incident.status == "active" else f" [{incident.status}]"))
     if incident.places:
@@ -194,7 +194,7 @@ def _sides_and_verdict(entry: Listed, sides: Sides) -> tuple[Text, Text]:
     return claimants, _verdict(entry.started_by or "—")
 
 
-def _incident_block(entry: Listed, sides: Sides, namer: Callable[[str], str]) -> list[RenderableType]:
+def _incident_block(entry: Listed, sides: Sides, namer: Namer) -> list[RenderableType]:
     """`list` on a narrow terminal: date, id, sides and verdict on one line, the title below."""
     incident = entry.incident
     claimants, verdict = _sides_and_verdict(entry, sides)
@@ -219,11 +219,9 @@ def indented(renderable: RenderableType, by: int = 2) -> Padding:
     return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
-def incident_detail(
-    incident: Incident, started_by: Verdict | None, sides: Sides, namer: Callable[[str], str] = str
-) -> RenderableType:
-    def names(values: list[str]) -> list[str]:
-        return [namer(v) for v in values]
+def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides, namer: Namer = str) -> RenderableType:
+    def names(values: Sequence[PlaceRef | str]) -> list[str]:
+        return [place_text(v, namer(v)) if isinstance(v, PlaceRef) else namer(v) for v in values]
 
     grid = _grid()
     rows: list[tuple[str, Text]] = [
@@ -259,7 +257,9 @@ def casualty_lines(claim: Claim, sides: Sides) -> list[str]:
     return lines
 
 
-def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[str]], list[str]]) -> RenderableType:
+def claim_panel(
+    claim: Claim, sides: Sides, heading: str, names: Callable[[Sequence[PlaceRef | str]], list[str]]
+) -> RenderableType:
     grid = _grid()
     rows = [
         ("Who spoke", claim.by),
@@ -267,7 +267,7 @@ def claim_panel(claim: Claim, sides: Sides, heading: str, names: Callable[[list[
         ("Stance", claim.stance),
         ("Started by", sides.name(claim.initiator) if claim.initiator else None),
         ("Target", claim.target),
-        ("Weapons", ", ".join(claim.weapons)),
+        ("Weapons", ", ".join(weapon_text(w, claim) for w in claim.weapons)),
         ("Places", ", ".join(names(list(claim.places)))),
         ("Time", str(claim.window) if claim.window else None),
         ("Violations", str(claim.violations) if claim.violations else None),

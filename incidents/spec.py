@@ -37,12 +37,15 @@ from .model import (
     Figure,
     Incident,
     Meta,
+    PlaceRef,
+    PlaceRole,
     Precision,
     Side,
     SideKind,
     Source,
     Stance,
     Status,
+    WeaponRef,
     Window,
     clock_text,
     offset_text,
@@ -373,7 +376,7 @@ class ListOf(Kind):
 
     def read(self, value: object, at: At) -> Any:
         if not isinstance(value, list):
-            if isinstance(value, (Mapping, bool)) or isinstance(self.item, Nested):
+            if isinstance(value, (Mapping, bool)) or not _takes_text(self.item):
                 at.problem(f"expected a {self.doc}, found {kind_of(value)}")
                 return MISSING
             one = self.item.read(value, at.item(0, at.line))
@@ -381,7 +384,7 @@ class ListOf(Kind):
         items = []
         for index, raw in enumerate(value):
             where = at.item(index, item_line(value, index))
-            if _blank(raw) and not isinstance(self.item, Nested):
+            if _blank(raw) and _takes_text(self.item):
                 where.problem(f"expected {self.item.doc}, found {kind_of(raw) if raw is None else 'empty text'}")
                 continue
             item = self.item.read(raw, where)
@@ -393,9 +396,14 @@ class ListOf(Kind):
         return [self.item.write(v) for v in value]
 
     def schema(self) -> dict[str, Any]:
-        if isinstance(self.item, Nested):
+        if not _takes_text(self.item):
             return {"type": "array", "items": self.item.schema()}
         return {"oneOf": [self.item.schema(), {"type": "array", "items": self.item.schema()}]}
+
+
+def _takes_text(kind: Kind) -> bool:
+    """Whether a value of this kind may be written as plain text (so a list of it may be one text)."""
+    return not isinstance(kind, Nested) or isinstance(kind, TextOr)
 
 
 class MapOf(Kind):
@@ -451,6 +459,34 @@ class Nested(Kind):
 
     def empty(self, value: Any) -> bool:
         return value is None or not bool(value) or self.record.write(value) == {}
+
+
+class TextOr(Nested):
+    """A name, or a mapping that says more about it: `Sotk`, or `{name: Digh, role: from}`.
+    Written back as the plain name whenever nothing more was said, so files that gave names
+    keep the shape their authors wrote."""
+
+    @property
+    def doc(self) -> str:  # type: ignore[override]
+        return f"text, or mapping: {self.record.name}"
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            name = Text().read(value, at)
+            return MISSING if name is MISSING else self.record.read({"name": name}, at)
+        return self.record.read(value, at)
+
+    def write(self, value: Any) -> Any:
+        data = self.record.write(value)
+        said = {k: v for k, v in data.items() if k == "name" or v != self._default(k)}
+        return said["name"] if list(said) == ["name"] else said
+
+    def _default(self, key: str) -> Any:
+        spec = self.record.field(key)
+        return spec.kind.write(spec.default)
+
+    def schema(self) -> dict[str, Any]:
+        return {"oneOf": [Text().schema(), {"$ref": f"#/$defs/{self.record.name}"}]}
 
 
 # --- fields and record types ------------------------------------------------------------------
@@ -699,6 +735,29 @@ SOURCE = RecordType(
     rules=(_source_traceable,),
 )
 
+PLACE_REF = RecordType(
+    "place-ref",
+    "A place as the statement names it, with its role; written as the plain name when it has neither role nor choice.",
+    (
+        Field("name", Text(), "The side's own word for the place, as written.", required=True),
+        Field("role", Choice(PlaceRole), "from: the fire came from it; at: it was hit or aimed at; near: neither said.",
+              default=PlaceRole.NEAR),
+        Field("means", Pattern(PLACE_ID_PATTERN, "a gazetteer place id such as jermuk", "place id"),
+              "The gazetteer place the name stands for, where the name alone is ambiguous (Istisu: jermuk)."),
+    ),
+    PlaceRef,
+)  # fmt: skip
+
+WEAPON_REF = RecordType(
+    "weapon-ref",
+    "A weapon the statement names; written as the plain name when it says nothing of who used it.",
+    (
+        Field("name", Text(), "The weapon as the statement names it.", required=True),
+        Field("by", SideRef(), "Who the statement says used it (default: the side it blames)."),
+    ),
+    WeaponRef,
+)
+
 WINDOW = RecordType(
     "window",
     "The time span a statement gives, in its own clock.",
@@ -741,8 +800,11 @@ CLAIM = RecordType(
         Field("stance", Choice(Stance), "What the statement does.", default=Stance.ALLEGES, option="--stance", question="Stance"),
         Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator", metavar="SIDE", question="Side it says started it"),
         Field("target", Text(), "What was hit or aimed at.", option="--target"),
-        Field("weapons", ListOf(Text()), "Weapons named.", default=(), option="--weapon", question="Weapons"),
-        Field("places", ListOf(Text()), "Places as this side names them.", default=(), option="--place", question="Places, as this side names them"),
+        Field("weapons", ListOf(TextOr(lambda: WEAPON_REF)), "Weapons named, and who used them.", default=(), option="--weapon",
+              question="Weapons", typed="Typed as artillery (used by the side blamed) or armenia=drones."),
+        Field("places", ListOf(TextOr(lambda: PLACE_REF)), "Places as this side names them, each with its role.", default=(),
+              option="--place", question="Places, as this side names them",
+              typed="Typed as Sotk; from:Digh (fire came from it) or at:Sotk (hit or aimed at); 'Istisu (Jermuk)' names the place an ambiguous word means."),
         Field("window", Nested(lambda: WINDOW), "The time span the statement gives.", default=Window()),
         Field("violations", CountKind(), "Violations the statement counts ('fired 23 times').", option="--count", metavar="N",
               typed="Typed as 23, 23+ (at least) or 20-25."),
@@ -769,7 +831,8 @@ INCIDENT = RecordType(
         Field("end_date", IsoDate(), "Last day of a multi-day incident.", option="--end-date", metavar="DATE"),
         Field("date_precision", Choice(Precision), "How exact the date is: one day, a span of days (with end_date), the week beginning on date, the month. A day incident has no later end_date.",
               default=Precision.DAY, option="--precision"),
-        Field("places", ListOf(Text()), "Where it happened, in any naming.", default=(), option="--place", question="Places"),
+        Field("places", ListOf(TextOr(lambda: PLACE_REF)), "Where it happened, in any naming.", default=(), option="--place",
+              question="Places", typed="Typed as Sotk, or 'Istisu (Jermuk)' to say which place an ambiguous word means."),
         Field("region", ListOf(Text()), "Administrative unit(s).", default=(), option="--region", question="Region (administrative units)"),
         Field("tags", ListOf(Text()), "Tags.", default=(), option="--tag", question="Tags"),
         Field("status", Choice(Status), "A record is never deleted: it is withdrawn, or merged into another.", default=Status.ACTIVE),
@@ -852,7 +915,9 @@ PLACES_FILE = RecordType(
     _plain,
 )
 
-RECORD_TYPES = (INCIDENT, CLAIM, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE)
+RECORD_TYPES = (
+    INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE,
+)  # fmt: skip
 
 
 # --- reading and writing records --------------------------------------------------------------
@@ -926,7 +991,7 @@ def field_table(record: RecordType) -> str:
     return "\n".join(rows)
 
 
-DOC_TYPES = (INCIDENT, CLAIM, SOURCE, WINDOW, LOSSES, SIDE, PLACE)
+DOC_TYPES = (INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, SOURCE, WINDOW, LOSSES, SIDE, PLACE)
 
 
 def docs_tables() -> str:

@@ -105,7 +105,7 @@ def test_the_1_september_2023_accounts_contradict():
     claims = RECORDS["2023-09-01-kalbajar"].claims
     blame = {c.side: c.initiator for c in claims if c.initiator}
     assert blame == {"azerbaijan": "armenia", "armenia": "azerbaijan"}
-    weapons = {c.side: c.weapons for c in claims if c.weapons}
+    weapons = {c.side: tuple(w.name for w in c.weapons) for c in claims if c.weapons}
     assert weapons == {"azerbaijan": ("combat drones",), "armenia": ("artillery",)}
     # The EU mission's post came "earlier this week", before Friday's statements: not an account of this.
     assert "eu-mission" not in {c.side for c in claims}

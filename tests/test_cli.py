@@ -143,7 +143,7 @@ def test_missing_values_are_asked_for_on_a_terminal(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "ambiguous" in result.output
     added = Store(tmp_path).load().get("2023-03-05-sotk").incident
-    assert (added.places, added.region, added.tags) == (("Sotk", "Kut"), (), ("shelling",))
+    assert (added.place_names, added.region, added.tags) == (("Sotk", "Kut"), (), ("shelling",))
     assert "'last Sunday' in a statement of 2023-03-09, resolved to 2023-03-05" in added.notes
 
 
@@ -173,7 +173,7 @@ def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
         "armenia", "Ministry of Defence", "2023-09-01", "azerbaijan",
     )  # fmt: skip
     assert (added.statement, added.source.title, added.source.ref) == (None, None, "archive/2023-09-01-mod.pdf")
-    assert (added.places, added.weapons) == (("Sotk",), ("artillery",))
+    assert ([p.name for p in added.places], [w.name for w in added.weapons]) == (["Sotk"], ["artillery"])
     assert {(f.kind, str(f.count)) for f in added.casualties} == {("killed", "3"), ("wounded", "at least 2")}
 
 

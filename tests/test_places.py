@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from incidents.model import PlaceRef
 from incidents.places import fold
 from incidents.store import Store, read_gazetteer
 
@@ -186,14 +187,13 @@ def test_add_refuses_an_ambiguous_place_in_a_script_and_asks_on_a_terminal(cli, 
         input="2\n",
     )
     assert result.exit_code == 0, result.output
-    assert Store(Path(root)).load().records[0].incident.places == ("Martuni (Karabakh)",)
+    # The word stays as written; the place meant is stored beside it (issue 11), never a rewrite.
+    assert Store(Path(root)).load().records[0].incident.places == (PlaceRef("Martuni", means="khojavend"),)
     # The choices say which place each is; a name is an answer too.
     args = ["--records", root, "add", "--interactive", "--date", "2023-01-02", "--title", "t", "--place", "Istisu"]
     result = cli(*args, input="4\nIstisu\nJermuk\n")  # out of range, the ambiguous name itself: asked again
     assert "(Jermuk, town, AM)" in result.output and result.output.count("answer 1 to 2") == 2
-    assert Store(Path(root)).load().get("2023-01-02-istisu-vayots-dzor").incident.places == (
-        "Istisu (Vayots Dzor Province)",
-    )
+    assert Store(Path(root)).load().get("2023-01-02-istisu").incident.places == (PlaceRef("Istisu", means="jermuk"),)
 
 
 def test_add_warns_about_unknown_places_with_suggestions(cli, tmp_path):

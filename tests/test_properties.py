@@ -5,7 +5,20 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.model import CasualtyKind, Claim, Count, Figure, Incident, Precision, Source, Stance, Window
+from incidents.model import (
+    CasualtyKind,
+    Claim,
+    Count,
+    Figure,
+    Incident,
+    PlaceRef,
+    PlaceRole,
+    Precision,
+    Source,
+    Stance,
+    WeaponRef,
+    Window,
+)
 from incidents.spec import incident_from_data
 from incidents.store import render_record
 from incidents.yamlio import read_yaml
@@ -32,6 +45,13 @@ figures = st.lists(st.tuples(side, st.sampled_from(list(CasualtyKind)), st.boole
         )
     )
 )
+places = st.lists(
+    st.builds(
+        PlaceRef, name=text, role=st.sampled_from(list(PlaceRole)), means=st.sampled_from([None, "jermuk", "sotk"])
+    ),
+    max_size=3,
+).map(tuple)
+weapons = st.lists(st.builds(WeaponRef, name=text, by=st.one_of(st.none(), side)), max_size=3).map(tuple)
 sources = st.builds(
     Source,
     title=text,
@@ -49,8 +69,8 @@ claims = st.builds(
     stance=st.sampled_from(list(Stance)),
     initiator=st.one_of(st.none(), side),
     target=st.one_of(st.none(), text),
-    weapons=st.lists(text, max_size=3).map(tuple),
-    places=st.lists(text, max_size=3).map(tuple),
+    weapons=weapons,
+    places=places,
     window=st.one_of(
         st.just(Window()),
         st.just(Window(datetime(2023, 3, 8, 21, 30), datetime(2023, 3, 9, 4, 15), timedelta(hours=4))),
@@ -79,7 +99,7 @@ def incidents(draw):
                 [Precision.DAYS, Precision.WEEK, Precision.MONTH] if end and end != start else list(Precision)
             )
         ),
-        places=tuple(draw(st.lists(text, max_size=3))),
+        places=draw(places),
         region=tuple(draw(st.lists(text, max_size=2))),
         tags=tuple(draw(st.lists(text, max_size=2))),
         notes=draw(notes),

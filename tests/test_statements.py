@@ -70,3 +70,47 @@ def test_counts_read_as_statements_give_them():
     assert str(Count.parse("≤ 70")) == "up to 70" and Count.parse("up to 70").to_data() == "up to 70"
     assert Count.parse("some").overlaps(Count.parse(3)) and not Count.parse("some").overlaps(Count.parse(0))
     assert not Count.parse("up to 2").overlaps(Count.parse(3))
+
+
+def test_places_keep_their_role_and_the_sides_own_word(cli, make_records):
+    # dating.md, Trend 13 September 2022 citing Azerbaijan's MoD: the provocation in the
+    # Dashkasan, Kalbajar and Lachin directions; fire "including mortars" from the direction of
+    # Basarkechar, Istisu, Garakilsa and Gorus. Istisu is two places; fired from Armenia, it is
+    # Jermuk, and the record keeps the MoD's word with that choice beside it.
+    root = make_records(
+        incident(id="2022-09-12-dashkasan", date="2022-09-12", places=["Dashkasan"], region=[], claims=[])
+    )
+    args = ["--side", "azerbaijan", "--initiator", "armenia", "--weapon", "mortars"]
+    for name in ("Basarkechar", "Istisu (Jermuk)", "Garakilsa", "Gorus"):
+        args += ["--place", f"from:{name}"]
+    for name in ("Dashkasan", "Kalbajar", "Lachin"):
+        args += ["--place", f"at:{name}"]
+    result = cli("--records", str(root), "claim", "2022-09-12-dashkasan", *args, "--source-title", "Trend, 13 Sep 2022")
+    assert result.exit_code == 0, result.output
+    stored = Store(root).load().get("2022-09-12-dashkasan").incident.claims[-1]
+    fired_from = [(p.name, p.means) for p in stored.places if p.role == "from"]
+    assert fired_from == [("Basarkechar", None), ("Istisu", "jermuk"), ("Garakilsa", None), ("Gorus", None)]
+    assert [p.name for p in stored.places if p.role == "at"] == ["Dashkasan", "Kalbajar", "Lachin"]
+    assert [(w.name, stored.weapon_user(w)) for w in stored.weapons] == [("mortars", "armenia")]
+    text = (root / "2022" / "2022-09-12-dashkasan.yaml").read_text()
+    assert "- name: Istisu\n    role: from\n    means: jermuk\n" in text
+    jermuk = cli("--records", str(root), "list", "--region", "Jermuk", "--format", "json")
+    assert [r["id"] for r in json.loads(jermuk.stdout)] == ["2022-09-12-dashkasan"]
+    shown = " ".join(cli("--records", str(root), "show", "2022-09-12-dashkasan").stdout.split())
+    assert "Istisu (fire came from; = jermuk)" in shown and "Dashkasan (hit or aimed at)" in shown
+
+
+def test_weapons_say_who_used_them(cli, make_records):
+    # 03-trend (22 July 2020), Azerbaijan's MoD: "During the night battles, by using artillery,
+    # mortars and tanks, the Azerbaijani armed forces destroyed a stronghold, army vehicles."
+    root = tovuz(make_records)
+    weapons = ["--weapon", "azerbaijan=artillery", "--weapon", "azerbaijan=mortars", "--weapon", "az=tanks"]
+    stored = added_claim(cli, root, "--side", "azerbaijan", "--initiator", "armenia", *weapons)
+    assert [(w.name, stored.weapon_user(w)) for w in stored.weapons] == [
+        ("artillery", "azerbaijan"), ("mortars", "azerbaijan"), ("tanks", "azerbaijan"),
+    ]  # fmt: skip
+    # 25-reporteram: "A civilian ... was hit in an Azerbaijani drone strike": the side blamed.
+    blamed = added_claim(cli, root, "--side", "armenia", "--initiator", "azerbaijan", "--weapon", "drone")
+    assert [(w.name, w.by, blamed.weapon_user(w)) for w in blamed.weapons] == [("drone", None, "azerbaijan")]
+    text = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
+    assert "  - name: tanks\n    by: azerbaijan\n" in text and "  weapons:\n  - drone\n" in text
