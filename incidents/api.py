@@ -18,7 +18,7 @@ The rule that no record with problems is used silently lives here: `select`, `in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -257,7 +257,19 @@ class Records:
         notes: list[str] = []
         values = {**values, "places": self._settled(values.get("places") or [], "--place", asker, notes)}
         claim = new_claim(values, self.sides())
-        updated, path, reformatted = self.store.update(incident_id, lambda current: current.with_claim(claim), reformat)
+
+        def append(current: Incident) -> Incident:  # under the record's lock: ids as the file has them
+            for option, target in (
+                ("--revises", claim.revises),
+                ("--retracts", claim.retracts and claim.retracts.claim),
+            ):
+                if target and target not in current.claim_ids:
+                    raise UsageError(
+                        f"{option}: {incident_id} has no claim {target!r} (its claims: {', '.join(current.claim_ids) or 'none'})"
+                    )
+            return current.with_claim(replace(claim, id=current.next_claim_id()))
+
+        updated, path, reformatted = self.store.update(incident_id, append, reformat)
         return ClaimAdded(updated, path, reformatted, notes)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from .model import (
     CASUALTY_KINDS,
@@ -44,9 +44,11 @@ UNKNOWN = "?"  # prefix of a place key the gazetteer could not resolve: compared
 
 
 def chronological(claims: Iterable[Claim]) -> list[Claim]:
-    """Claims oldest first; undated claims keep their place in the file, before dated ones."""
+    """Claims oldest first, by day and then time of day; undated claims keep their place in the
+    file, before dated ones."""
     indexed = list(enumerate(claims))
-    return [c for _, c in sorted(indexed, key=lambda ic: (ic[1].reported or date.min, ic[0]))]
+    undated = (date.min, time.min)
+    return [c for _, c in sorted(indexed, key=lambda ic: (ic[1].reported.key if ic[1].reported else undated, ic[0]))]
 
 
 def by_side(incident: Incident) -> dict[str, list[Claim]]:

@@ -211,8 +211,13 @@ def new_claim(values: ClaimValues, sides: Sides) -> Claim:
     for path, value in values.items():
         if value in (None, "", (), []) or path.startswith(("window.", "casualties.")):
             continue
-        if path in ("reported", "source.date"):
-            value = read_date(value, "--" + path.replace(".", "-"))[0].isoformat()
+        if path == "reported":
+            value = reported_typed(value)
+        elif path == "source.date":
+            value = read_date(value, "--source-date")[0].isoformat()
+        elif path == "retracts":
+            claim_id, _, aspects = value.partition(":")
+            value = {"claim": claim_id.strip(), "aspects": [a.strip() for a in aspects.split(",") if a.strip()]}
         elif path in ("side", "initiator"):
             value = side_id(value, sides, f"--{path}")
         elif path == "weapons":
@@ -221,6 +226,24 @@ def new_claim(values: ClaimValues, sides: Sides) -> Claim:
     data["window"] = _window(values)
     data["casualties"] = casualties({k: list(values.get(f"casualties.{k}") or []) for k in CASUALTY_KINDS}, sides)
     return _checked(claim_from_data(data, COMMAND_LINE, sides.ids))
+
+
+_CLOCK_AFTER = re.compile(
+    r"^(?P<day>.+?)[ T](?P<clock>[0-9]{1,2}(?::[0-9]{2})?\s*(?:[ap]\.?m\.?)?\s*(?:(?:UTC|GMT)?\s*[+-][0-9:]+|Z)?)$",
+    re.I,
+)
+
+
+def reported_typed(text: str) -> str:
+    """'1 Sep 2023' -> '2023-09-01'; '2023-03-09 12:59+04:00' -> '2023-03-09T12:59+04:00': when a
+    statement was made, with its time of day and offset where they were typed."""
+    match = _CLOCK_AFTER.match(text.strip())
+    if match and (":" in match["clock"] or re.search(r"[ap]\.?m", match["clock"], re.I)):
+        day = read_date(match["day"], "--reported")[0]
+        clock = _typed("--reported", match["clock"], parse_time)
+        assert clock is not None
+        return f"{day.isoformat()}T{clock.time}{clock.utc_offset or ''}"
+    return read_date(text, "--reported")[0].isoformat()
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

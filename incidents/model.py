@@ -325,6 +325,39 @@ class Window:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """When a statement was made: its day, and its time of day and UTC offset where the source
+    gives them, so that statements of one day can be put in order."""
+
+    day: date
+    time: time | None = None
+    offset: timedelta | None = None
+
+    def isoformat(self) -> str:
+        """'2023-09-01', '2023-03-09T12:59', '2023-03-09T12:59+04:00': the form records hold."""
+        if self.time is None:
+            return self.day.isoformat()
+        return f"{self.day.isoformat()}T{clock_text(self.time)}{offset_text(self.offset) or ''}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    @property
+    def key(self) -> tuple[date, time]:
+        """For ordering statements: by day, then by time (a statement without one comes first)."""
+        return (self.day, self.time or time.min)
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A statement withdrawn: the claim, and the aspects of it withdrawn (none: all of it)."""
+
+    claim: str
+    aspects: tuple[str, ...] = ()
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Source:
     """Where a claim was read. A title or a reference is required: every claim must be traceable."""
 
@@ -343,12 +376,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Claim:
-    """One statement by one claimant about one incident. A revised figure is a new claim."""
+    """One statement by one claimant about one incident. A revised figure is a new claim, which
+    says which earlier one it `revises`; a withdrawn statement is a claim that `retracts` it."""
 
     side: str
     source: Source
+    id: str | None = None  # short, stable within the incident; None: implied by position (c1, c2…)
     by: str | None = None
-    reported: date | None = None
+    reported: Moment | None = None
     stance: Stance = Stance.ALLEGES
     initiator: str | None = None
     target: str | None = None
@@ -359,6 +394,8 @@ class Claim:
     casualties: tuple[Figure, ...] = ()
     statement: str | None = None
     note: str | None = None
+    revises: str | None = None  # the id of the claim whose figures this one replaces
+    retracts: Retraction | None = None
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 
     def weapon_user(self, weapon: WeaponRef) -> str | None:
@@ -389,6 +426,20 @@ class Incident:
         """The sides that have spoken, in the order they first appear."""
         return tuple(dict.fromkeys(c.side for c in self.claims))
 
+    def claim_id(self, index: int) -> str:
+        """The id of the claim at `index`: its own, or c1, c2… by position for claims that have none."""
+        return self.claims[index].id or f"c{index + 1}"
+
+    @property
+    def claim_ids(self) -> tuple[str, ...]:
+        return tuple(self.claim_id(n) for n in range(len(self.claims)))
+
+    def next_claim_id(self) -> str:
+        taken, number = set(self.claim_ids), len(self.claims) + 1
+        while f"c{number}" in taken:
+            number += 1
+        return f"c{number}"
+
     @property
     def place_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.places)
@@ -407,6 +458,7 @@ class Side:
     kind: SideKind = SideKind.THIRD_PARTY
     aliases: tuple[str, ...] = ()
     short: str = ""  # a code for narrow tables (AM, AZ, EUMA)
+    voice: str = "Ministry of Defence"  # whose statements are the side's official account
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 
 

@@ -241,7 +241,7 @@ def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides
     parts: list[RenderableType] = [Panel(grid, title=safe(incident.id), title_align="left", box=box.ROUNDED)]
     total = len(incident.claims)
     for number, claim in enumerate(incident.claims, 1):
-        parts.append(claim_panel(claim, sides, f"Claim {number} of {total}", names))
+        parts.append(claim_panel(claim, sides, f"{incident.claim_id(number - 1)} ({number} of {total})", names))
     if not incident.claims:
         parts.append(
             Text("No claims yet: add one with `incidents claim " + strip_unsafe(incident.id) + "`.", style="dim")
@@ -255,6 +255,13 @@ def casualty_lines(claim: Claim, sides: Sides) -> list[str]:
         who = sides.name(figure.side) + (" civilians" if figure.civilian else "")
         lines.append(f"{who}: {figure.count} {figure.kind.label}")
     return lines
+
+
+def _retraction_text(claim: Claim) -> str | None:
+    retraction = claim.retracts
+    if retraction is None:
+        return None
+    return retraction.claim + (f": {', '.join(retraction.aspects)}" if retraction.aspects else " (the whole statement)")
 
 
 def claim_panel(
@@ -280,6 +287,8 @@ def claim_panel(
             ),
         ),
         ("Note", claim.note),
+        ("Revises", claim.revises),
+        ("Retracts", _retraction_text(claim)),
     ]
     for label, value in rows:
         if value:
@@ -345,7 +354,7 @@ def claim_added(result: Any, display: Callable[[Path], str]) -> None:
         message(note, stderr=True)
     incident = result.incident
     where = display(result.path)
-    message(f"added claim {len(incident.claims)} ({incident.claims[-1].side}) to {incident.id} at {where}")
+    message(f"added claim {incident.claim_ids[-1]} ({incident.claims[-1].side}) to {incident.id} at {where}")
     if result.reformatted:
         message("note: the file was hand-formatted and has been rewritten in canonical form", stderr=True)
 

@@ -37,9 +37,11 @@ from .model import (
     Figure,
     Incident,
     Meta,
+    Moment,
     PlaceRef,
     PlaceRole,
     Precision,
+    Retraction,
     Side,
     SideKind,
     Source,
@@ -57,6 +59,7 @@ YEARS = (1900, 2100)  # dates outside are typing slips (9999, 2203); they also b
 
 # Every pattern is ASCII: Python's \d and \w also match Arabic-Indic digits and other scripts'
 # letters, which would let `٢٠٢٣-٠٩-٠١-x` pass as an id that no one can type back.
+CLAIM_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 ID_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SIDE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 PLACE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -236,6 +239,39 @@ class IsoDate(Kind):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": _DATE_TEXT.pattern, "format": "date"}
+
+
+_MOMENT_TEXT = re.compile(
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]([01][0-9]|2[0-3]):([0-5][0-9])([+-](?:0[0-9]|1[0-4]):[0-5][0-9])?)?$"
+)  # day, hour, minute, offset
+
+
+class MomentKind(Kind):
+    doc = "date (YYYY-MM-DD), or date and time: `2023-03-09T12:59`, `2023-03-09T12:59+04:00`"
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return Moment(value)
+        match = _MOMENT_TEXT.match(value) if isinstance(value, str) else None
+        if not match:
+            at.problem(
+                f"expected a date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM, with an offset such as +04:00), found {value!r}"
+            )
+            return MISSING
+        day_text, hour, minute, offset_text_ = match.groups()
+        day = IsoDate().read(day_text, at)
+        if day is MISSING:
+            return MISSING
+        if hour is None:
+            return Moment(day)
+        offset = OffsetKind().read(offset_text_, at) if offset_text_ else None
+        return MISSING if offset is MISSING else Moment(day, time(int(hour), int(minute)), offset)
+
+    def write(self, value: Any) -> Any:
+        return value.isoformat() if value else None
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": _MOMENT_TEXT.pattern}
 
 
 class Choice(Kind):
@@ -464,7 +500,11 @@ class Nested(Kind):
 class TextOr(Nested):
     """A name, or a mapping that says more about it: `Sotk`, or `{name: Digh, role: from}`.
     Written back as the plain name whenever nothing more was said, so files that gave names
-    keep the shape their authors wrote."""
+    keep the shape their authors wrote. `key` is the field the plain text fills."""
+
+    def __init__(self, record: Callable[[], RecordType], key: str = "name") -> None:
+        super().__init__(record)
+        self.key = key
 
     @property
     def doc(self) -> str:  # type: ignore[override]
@@ -473,13 +513,13 @@ class TextOr(Nested):
     def read(self, value: object, at: At) -> Any:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             name = Text().read(value, at)
-            return MISSING if name is MISSING else self.record.read({"name": name}, at)
+            return MISSING if name is MISSING else self.record.read({self.key: name}, at)
         return self.record.read(value, at)
 
     def write(self, value: Any) -> Any:
         data = self.record.write(value)
-        said = {k: v for k, v in data.items() if k == "name" or v != self._default(k)}
-        return said["name"] if list(said) == ["name"] else said
+        said = {k: v for k, v in data.items() if k == self.key or v != self._default(k)}
+        return said[self.key] if list(said) == [self.key] else said
 
     def _default(self, key: str) -> Any:
         spec = self.record.field(key)
@@ -618,6 +658,25 @@ def _merge_named(values: dict[str, Any], at: Callable[..., At]) -> None:
         at("merged_into", near="status").problem("a merged incident must name the id it was merged into")
     if target and status != Status.MERGED:
         at("merged_into").problem("only a record with status 'merged' names merged_into")
+
+
+def _claims_refer_to_claims(values: dict[str, Any], at: Callable[..., At]) -> None:
+    """Claim ids are unique in the incident; `revises` and `retracts` name an earlier claim."""
+    reading = at("claims").reading
+    seen: list[str] = []
+    for index, claim in enumerate(values["claims"]):
+        own, name = claim.id or f"c{index + 1}", claim.meta.prefix.rstrip(".")
+        if own in seen:
+            At(reading, f"{name}.id", claim.meta.line_of("id")).problem(
+                f"claim id {own!r} is used twice in this incident"
+            )
+        for key, target in (("revises", claim.revises), ("retracts", claim.retracts.claim if claim.retracts else None)):
+            if target and target not in seen:
+                known = f"the earlier claims are {', '.join(seen)}" if seen else "there is no earlier claim"
+                At(reading, f"{name}.{key}", claim.meta.line_of(key)).problem(
+                    f"{target!r} is not an earlier claim; {known}"
+                )
+        seen.append(own)
 
 
 def _window_in_order(values: dict[str, Any], at: Callable[..., At]) -> None:
@@ -792,11 +851,14 @@ CLAIM = RecordType(
     "claim",
     "One statement by one side about the incident; a revised figure is a new claim.",
     (
+        Field("id", Pattern(CLAIM_ID_PATTERN, "a short claim id such as c3", "claim id"),
+              "Short and stable within the incident; `claim` gives c1, c2, … (a claim without one is c1, c2, … by position)."),
         Field("side", SideRef(), "Who spoke: a side id (see Sides).", required=True, option="--side",
               typed="Typed as its id or an alias: armenia, am, azerbaijan, eu-mission, russia, icrc…"),
         Field("by", Text(), "The body that spoke (Ministry of Defence, …).", option="--by", question="Who spoke (e.g. Ministry of Defence)"),
-        Field("reported", IsoDate(), "When the statement was made.", option="--reported", metavar="DATE", question="Date of the statement",
-              typed="Typed as people write it: '2023-09-01', '1 Sep 2023'."),
+        Field("reported", MomentKind(), "When the statement was made, with its time of day and UTC offset where the source gives them.",
+              option="--reported", metavar="DATE", question="Date of the statement",
+              typed="Typed as people write it: '2023-09-01', '1 Sep 2023', '2023-03-09 12:59', '2023-03-09 12:59+04:00'."),
         Field("stance", Choice(Stance), "What the statement does.", default=Stance.ALLEGES, option="--stance", question="Stance"),
         Field("initiator", SideRef("a side id such as azerbaijan"), "The side the statement says started it.", option="--initiator", metavar="SIDE", question="Side it says started it"),
         Field("target", Text(), "What was hit or aimed at.", option="--target"),
@@ -815,8 +877,23 @@ CLAIM = RecordType(
         Field("statement", Text(), "The statement, quoted from the source.", option="--statement", question="The statement, quoted or summarised"),
         Field("source", Nested(lambda: SOURCE), "Where the statement was read.", required=True),
         Field("note", Text(), "A note on this claim.", option="--note"),
+        Field("revises", Pattern(CLAIM_ID_PATTERN, "the id of an earlier claim, such as c1", "claim id"),
+              "The earlier claim (of this incident) whose account this one revises.", option="--revises", metavar="CLAIM"),
+        Field("retracts", TextOr(lambda: RETRACTION, key="claim"),
+              "A claim this statement withdraws, whole or in some aspects.", option="--retracts", metavar="CLAIM",
+              typed="Typed as c2 (the whole statement) or c2:casualties.armenia.killed (one figure)."),
     ),
     Claim,
+)  # fmt: skip
+
+RETRACTION = RecordType(
+    "retraction",
+    "A claim withdrawn; written as the plain claim id when all of it is.",
+    (
+        Field("claim", Pattern(CLAIM_ID_PATTERN, "the id of an earlier claim, such as c1", "claim id"), "The claim withdrawn.", required=True),
+        Field("aspects", ListOf(Text()), "What of it is withdrawn, as `diff` names its rows (casualties.armenia.killed); none: all.", default=()),
+    ),
+    Retraction,
 )  # fmt: skip
 
 INCIDENT = RecordType(
@@ -842,7 +919,7 @@ INCIDENT = RecordType(
         Field("claims", ListOf(Nested(lambda: CLAIM)), "The accounts: one entry per statement.", default=(), always=True),
     ),
     Incident,
-    rules=(_dates_in_order, _merge_named),
+    rules=(_dates_in_order, _merge_named, _claims_refer_to_claims),
 )  # fmt: skip
 
 SIDE = RecordType(
@@ -853,6 +930,9 @@ SIDE = RecordType(
         Field("kind", Choice(SideKind), "A principal side is a party to the dispute.", default=SideKind.THIRD_PARTY),
         Field("aliases", ListOf(Text()), "Other names commands accept for it.", default=()),
         Field("short", Text(), "A code for narrow tables (AM, AZ, EUMA).", default=""),
+        Field(
+            "voice", Text(), "The body whose statements are the side's official account.", default="Ministry of Defence"
+        ),
     ),
     lambda meta, **values: _side(meta, **values),
 )
@@ -916,7 +996,7 @@ PLACES_FILE = RecordType(
 )
 
 RECORD_TYPES = (
-    INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE,
+    INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, RETRACTION, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE,
 )  # fmt: skip
 
 
@@ -991,7 +1071,7 @@ def field_table(record: RecordType) -> str:
     return "\n".join(rows)
 
 
-DOC_TYPES = (INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, SOURCE, WINDOW, LOSSES, SIDE, PLACE)
+DOC_TYPES = (INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, RETRACTION, SOURCE, WINDOW, LOSSES, SIDE, PLACE)
 
 
 def docs_tables() -> str:
@@ -1027,7 +1107,7 @@ def options(record: RecordType, prefix: str = "") -> list[Option]:
     for spec in record.fields:
         path = prefix + spec.name
         kind = spec.kind
-        if isinstance(kind, Nested):
+        if isinstance(kind, Nested) and not isinstance(kind, TextOr):
             found += options(kind.record, path + ".")
             continue
         if isinstance(kind, MapOf) and isinstance(kind.value, _Losses):

@@ -1,5 +1,6 @@
 """Any valid incident written then read back is equal, and written again gives the same bytes."""
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from incidents.model import (
     Count,
     Figure,
     Incident,
+    Moment,
     PlaceRef,
     PlaceRole,
     Precision,
@@ -65,7 +67,13 @@ claims = st.builds(
     side=side,
     source=sources,
     by=st.one_of(st.none(), text),
-    reported=st.one_of(st.none(), days),
+    reported=st.one_of(
+        st.none(),
+        days.map(Moment),
+        st.builds(
+            Moment, days, st.times().map(lambda t: t.replace(second=0, microsecond=0)), st.just(timedelta(hours=4))
+        ),
+    ),
     stance=st.sampled_from(list(Stance)),
     initiator=st.one_of(st.none(), side),
     target=st.one_of(st.none(), text),
@@ -103,7 +111,10 @@ def incidents(draw):
         region=tuple(draw(st.lists(text, max_size=2))),
         tags=tuple(draw(st.lists(text, max_size=2))),
         notes=draw(notes),
-        claims=tuple(draw(st.lists(claims, max_size=3))),
+        claims=tuple(  # some with ids of their own, the others c1, c2… by position
+            replace(c, id=f"k{n}") if draw(st.booleans()) else c
+            for n, c in enumerate(draw(st.lists(claims, max_size=3)))
+        ),
     )
 
 

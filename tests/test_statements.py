@@ -114,3 +114,71 @@ def test_weapons_say_who_used_them(cli, make_records):
     assert [(w.name, w.by, blamed.weapon_user(w)) for w in blamed.weapons] == [("drone", None, "azerbaijan")]
     text = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
     assert "  - name: tanks\n    by: azerbaijan\n" in text and "  weapons:\n  - drone\n" in text
+
+
+AP_2020_07_13 = "3 Azerbaijani troops die in clashes with Armenia (AP, 13 July 2020)"
+
+
+def test_a_revised_toll_is_a_new_claim_that_names_the_one_it_revises(cli, make_records):
+    # 24-defensepost-afp (12 July): "Two Azerbaijani servicemen were killed and five more
+    # wounded," it [Azerbaijan's defense ministry] added.
+    # 23-ap (13 July): "Azerbaijan's Defense Ministry said that two of its soldiers were killed in
+    # Armenian shelling Sunday and another one later died in a hospital. It said five Azerbaijani
+    # servicemen were wounded."
+    root = tovuz(make_records)
+    first = added_claim(cli, root, "--side", "az", "--by", "Ministry of Defence", "--reported", "12 July 2020",
+                        "--killed", "azerbaijan=2", "--wounded", "azerbaijan=5")  # fmt: skip
+    result = cli(
+        "--records", str(root), "claim", "2020-07-12-tovuz", "--side", "az", "--by", "Ministry of Defence",
+        "--reported", "13 July 2020", "--revises", first.id, "--killed", "azerbaijan=3", "--wounded", "azerbaijan=5",
+        "--source-title", AP_2020_07_13,
+    )  # fmt: skip
+    assert result.exit_code == 0 and "added claim c2 (azerbaijan)" in result.stdout, result.output
+    claims = Store(root).load().get("2020-07-12-tovuz").incident.claims
+    assert [(c.id, c.revises, str(c.reported)) for c in claims] == [
+        ("c1", None, "2020-07-12"),
+        ("c2", "c1", "2020-07-13"),
+    ]
+    rows = json.loads(cli("--records", str(root), "diff", "2020-07-12-tovuz", "--format", "json").stdout)["rows"]
+    killed = next(r for r in rows if r["key"] == "casualties.azerbaijan.killed")
+    assert killed["values"]["azerbaijan"] == "3"
+    assert killed["revisions"]["azerbaijan"] == [{"reported": "2020-07-12", "value": "2"}]
+
+
+def test_a_revision_must_name_a_claim_of_the_incident(cli, make_records):
+    root = tovuz(make_records)
+    before = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
+    result = cli(
+        "--records", str(root), "claim", "2020-07-12-tovuz", "--side", "az", "--revises", "c9", "--source-title", "h"
+    )
+    assert result.exit_code == 2 and "--revises" in result.stderr and "c9" in result.stderr
+    assert (root / "2020" / "2020-07-12-tovuz.yaml").read_text() == before
+
+
+def test_a_statement_keeps_its_time_of_day_and_statements_of_a_day_order_by_it(cli, make_records):
+    # dating.md: "Azerbaijani Ministry of Defence, 9 March 2023, 12:59", "The Armenian side is
+    # attempting to create fake tension in the region by shelling the Azerbaijan Army positions";
+    # Anadolu / A News carried the same report on 9 March 2023, with no time.
+    root = make_records(incident(id="2023-03-08-karabakh", date="2023-03-08", places=[], region=[], claims=[]))
+    for reported, title in (("2023-03-09 12:59", "The Armenian side is attempting to create fake tension"),
+                            ("9 March 2023", "Baku says Armenia artificially escalates tensions")):  # fmt: skip
+        args = ("claim", "2023-03-08-karabakh", "--side", "az", "--reported", reported, "--source-title", title)
+        assert cli("--records", str(root), *args).exit_code == 0
+    claims = Store(root).load().get("2023-03-08-karabakh").incident.claims
+    assert [str(c.reported) for c in claims] == ["2023-03-09T12:59", "2023-03-09"]
+    assert "reported: 2023-03-09T12:59\n" in (root / "2023" / "2023-03-08-karabakh.yaml").read_text()
+    from incidents.compare import chronological
+
+    assert [c.id for c in chronological(claims)] == ["c2", "c1"]  # the untimed one first, then 12:59
+
+
+def test_a_retraction_names_the_claim_and_what_of_it_is_withdrawn(cli, make_records):
+    root = tovuz(make_records)
+    added_claim(cli, root, "--side", "armenia", "--killed", "armenia=3", "--wounded", "armenia=2")
+    one = added_claim(cli, root, "--side", "armenia", "--retracts", "c1:casualties.armenia.killed")
+    whole = added_claim(cli, root, "--side", "armenia", "--retracts", "c2")
+    assert (one.retracts.claim, one.retracts.aspects) == ("c1", ("casualties.armenia.killed",))
+    assert (whole.retracts.claim, whole.retracts.aspects) == ("c2", ())
+    text = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
+    assert "  retracts:\n    claim: c1\n    aspects:\n    - casualties.armenia.killed\n" in text
+    assert "  retracts: c2\n" in text
