@@ -26,7 +26,7 @@ from .checks import check
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
-from .model import Incident, Sides
+from .model import NO_META, Incident, Sides, Source
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
 from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
@@ -240,7 +240,7 @@ class Records:
         similar = [] if new_directory else self.similar(incident)
         if similar and not (asker.confirm(_similar_question(similar)) if asker else allow_similar):
             raise Aborted(f"{similar[0].id} is on the same day at the same place; nothing was written")
-        created, path = self.store.create(incident)
+        created, path = self.store.create(incident, exact=bool(draft.id))
         return Added(created, path, new_directory, similar, notes)
 
     def similar(self, incident: Incident) -> list[Incident]:
@@ -267,10 +267,34 @@ class Records:
                     raise UsageError(
                         f"{option}: {incident_id} has no claim {target!r} (its claims: {', '.join(current.claim_ids) or 'none'})"
                     )
-            return current.with_claim(replace(claim, id=current.next_claim_id()))
+            with_source = _with_source(current, claim.source, incident_id)
+            return with_source.with_claim(
+                replace(claim, id=current.next_claim_id(), source=_listed(with_source, claim.source))
+            )
 
         updated, path, reformatted = self.store.update(incident_id, append, reformat)
         return ClaimAdded(updated, path, reformatted, notes)
+
+
+def _with_source(incident: Incident, source: Source, incident_id: str) -> Incident:
+    """The incident with a keyed source listed: `--source K` cites a listed one; `--source K` with
+    the source's details lists it under K (once: another source under the same key is refused)."""
+    if not source.key:
+        return incident
+    listed = {s.key: s for s in incident.sources}
+    details = replace(source, meta=NO_META) != Source(key=source.key)
+    if source.key in listed:
+        if details and replace(listed[source.key], meta=NO_META) != replace(source, meta=NO_META):
+            raise UsageError(f"--source: {incident_id} already lists another source under {source.key!r}")
+        return incident
+    if not details:
+        known = ", ".join(listed) or "none yet: give --source-title (and the rest) with --source to list one"
+        raise UsageError(f"--source: {incident_id} lists no source {source.key!r} ({known})")
+    return replace(incident, sources=(*incident.sources, source))
+
+
+def _listed(incident: Incident, source: Source) -> Source:
+    return next((s for s in incident.sources if s.key and s.key == source.key), source)
 
 
 def similar_note(other: Incident) -> str:

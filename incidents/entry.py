@@ -94,6 +94,7 @@ class IncidentDraft:
 
     date: str | None = None
     title: str | None = None
+    id: str | None = None  # default: made from the date and the first place
     end_date: str | None = None
     reported: str | None = None  # the statement's date, to resolve 'last Sunday'
     date_precision: str | None = None
@@ -124,8 +125,11 @@ def new_incident(draft: IncidentDraft) -> Incident:
     end = read_date(draft.end_date, "--end-date")[0] if draft.end_date else None
     precision = draft.date_precision or (parsed_precision if parsed_precision != "day" else None)
     notes = "\n".join(filter(None, [draft.notes, how])) or None
+    if draft.id and not draft.id.startswith(f"{day.isoformat()}-"):
+        raise UsageError(f"--id: {draft.id!r} does not start with the incident's date, {day.isoformat()}-")
     data = {
-        "id": make_id(day, [p["name"] if isinstance(p, dict) else p for p in draft.places], draft.title or ""),
+        "id": draft.id
+        or make_id(day, [p["name"] if isinstance(p, dict) else p for p in draft.places], draft.title or ""),
         "title": draft.title,
         "date": day.isoformat(),
         "end_date": end.isoformat() if end else None,
@@ -208,11 +212,15 @@ def casualty_answer(text: str) -> dict[str, list[str]]:
 def new_claim(values: ClaimValues, sides: Sides) -> Claim:
     """Validate a typed claim with the rules a claim in a file obeys."""
     data: dict[str, Any] = {}
+    published = read_date(values["source.date"], "--source-date")[0] if values.get("source.date") else None
     for path, value in values.items():
         if value in (None, "", (), []) or path.startswith(("window.", "casualties.")):
             continue
         if path == "reported":
-            value = reported_typed(value)
+            value = reported_typed(value, published)
+            if needs_reference(values["reported"]):
+                how = f"Reported date given as {values['reported']!r} in a source of {published}, resolved to {value}."
+                data["note"] = "\n".join(filter(None, [values.get("note"), how]))
         elif path == "source.date":
             value = read_date(value, "--source-date")[0].isoformat()
         elif path == "retracts":
@@ -234,16 +242,20 @@ _CLOCK_AFTER = re.compile(
 )
 
 
-def reported_typed(text: str) -> str:
+HINT_SOURCE_DATE = "or give the date of the source with --source-date"
+
+
+def reported_typed(text: str, published: date | None = None) -> str:
     """'1 Sep 2023' -> '2023-09-01'; '2023-03-09 12:59+04:00' -> '2023-03-09T12:59+04:00': when a
-    statement was made, with its time of day and offset where they were typed."""
+    statement was made, with its time of day and offset where they were typed. A weekday or
+    'yesterday' is resolved against the day the source was published."""
     match = _CLOCK_AFTER.match(text.strip())
     if match and (":" in match["clock"] or re.search(r"[ap]\.?m", match["clock"], re.I)):
-        day = read_date(match["day"], "--reported")[0]
+        day = read_date(match["day"], "--reported", published, HINT_SOURCE_DATE)[0]
         clock = _typed("--reported", match["clock"], parse_time)
         assert clock is not None
         return f"{day.isoformat()}T{clock.time}{clock.utc_offset or ''}"
-    return read_date(text, "--reported")[0].isoformat()
+    return read_date(text, "--reported", published, HINT_SOURCE_DATE)[0].isoformat()
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

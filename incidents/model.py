@@ -366,6 +366,7 @@ class Source:
     date: date | None = None
     url: str | None = None
     ref: str | None = None  # a local reference, for a source that has no headline or URL
+    key: str | None = None  # its key in the incident's sources, where claims cite it by key
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 
     def __str__(self) -> str:
@@ -418,6 +419,7 @@ class Incident:
     status: Status = Status.ACTIVE
     merged_into: str | None = None
     notes: str | None = None
+    sources: tuple[Source, ...] = ()  # entered once, cited by key by any number of claims
     claims: tuple[Claim, ...] = ()
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 

@@ -151,7 +151,8 @@ def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValu
         return lambda value: side_id(value, sides, option)
 
     checks = {"reported": _date_check, "initiator": side_check("--initiator")}
-    questions = asking and not (values.get("side") and (values.get("source.title") or values.get("source.ref")))
+    cited = values.get("source.title") or values.get("source.ref") or values.get("source.key")
+    questions = asking and not (values.get("side") and cited)
     values["side"] = ask(values.get("side"), "--side", f"Side ({', '.join(sides.ids)})", asking, side_check("--side"))
     for path in CLAIM_QUESTIONS if questions else ():
         values[path] = values.get(path) or _ask_option(options[path], checks.get(path))
@@ -161,10 +162,14 @@ def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValu
             lambda text: casualties(casualty_answer(text), sides),
         )
         values.update({f"casualties.{k}": v for k, v in casualty_answer(answer or "").items()})
-    if not (values.get("source.title") or values.get("source.ref")):
+    if values.get("reported") and needs_reference(values["reported"]) and not values.get("source.date") and asking:
+        values["source.date"] = ask(
+            None, "--source-date", f"Date of the source that says {values['reported']!r}", True, _date_check
+        )
+    if not (values.get("source.title") or values.get("source.ref") or values.get("source.key")):
         if not asking:
             raise UsageError(
-                "missing --source-title or --source-ref (not asked for: stdin is not a terminal, or --no-interactive)"
+                "missing --source-title, --source-ref or --source (not asked for: stdin is not a terminal, or --no-interactive)"
             )
         values["source.title"] = ask_optional(options["source.title"].question)
         if not values["source.title"]:

@@ -23,7 +23,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
@@ -59,6 +59,7 @@ YEARS = (1900, 2100)  # dates outside are typing slips (9999, 2203); they also b
 
 # Every pattern is ASCII: Python's \d and \w also match Arabic-Indic digits and other scripts'
 # letters, which would let `٢٠٢٣-٠٩-٠١-x` pass as an id that no one can type back.
+SOURCE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 CLAIM_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 ID_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SIDE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -686,8 +687,41 @@ def _window_in_order(values: dict[str, Any], at: Callable[..., At]) -> None:
 
 
 def _source_traceable(values: dict[str, Any], at: Callable[..., At]) -> None:
-    if not (values["title"] or values["ref"]):
+    """A source has a headline or a reference; one cited by key is checked where it is listed."""
+    cited_by_key = values["key"] and not any(values[k] for k in ("title", "publisher", "date", "url", "ref"))
+    if not (values["title"] or values["ref"] or cited_by_key):
         at("title").problem("a source needs a title (the headline) or, if it has none, a ref")
+
+
+def _sources_cited_by_key(values: dict[str, Any], at: Callable[..., At]) -> None:
+    """The incident's sources have unique keys; a claim that cites a key gets that source."""
+    listed: dict[str, Source] = {}
+    for index, source in enumerate(values["sources"]):
+        where = At(at("sources").reading, f"sources[{index}].key", source.meta.line_of("key"))
+        if not source.key:
+            where.problem("a source listed for the incident needs a key, by which claims cite it")
+        elif source.key in listed:
+            where.problem(f"source key {source.key!r} is used twice")
+        else:
+            listed[source.key] = source
+    claims = []
+    for claim in values["claims"]:
+        cited = claim.source
+        if cited.key and not (cited.title or cited.ref):
+            if cited.key not in listed:
+                known = ", ".join(listed) or "none are listed"
+                At(at("claims").reading, claim.meta.field("source"), claim.meta.line_of("source")).problem(
+                    f"no source with key {cited.key!r} in this incident's sources ({known})"
+                )
+            else:
+                claim = replace(claim, source=listed[cited.key])
+        claims.append(claim)
+    values["claims"] = tuple(claims)
+
+
+def _cited(source: Source) -> Source:
+    """How a claim writes its source: by key where the incident lists it, else in full."""
+    return Source(key=source.key) if source.key else source
 
 
 # --- casualties: a map in files, figures in the model ------------------------------------------
@@ -789,10 +823,13 @@ SOURCE = RecordType(
         Field(
             "ref", Text(), "A reference for a source without a headline (a file, an archive id).", option="--source-ref"
         ),
+        Field("key", Pattern(SOURCE_KEY_PATTERN, "a short key such as anews-2023-03-09", "source key"),
+              "Its key in the incident's sources, by which claims cite it.", option="--source", metavar="KEY",
+              typed="A key of the incident's sources; with --source-title and the rest, the source is added under it."),
     ),
     Source,
     rules=(_source_traceable,),
-)
+)  # fmt: skip
 
 PLACE_REF = RecordType(
     "place-ref",
@@ -875,7 +912,8 @@ CLAIM = RecordType(
             "Losses per side whose people were hit. Options: `--killed`, `--wounded`, `--captured`, `--missing` (`SIDE=N`, `SIDE:civilian=N`).", default=(), to_model=_figures, from_model=_losses_map,
         ),
         Field("statement", Text(), "The statement, quoted from the source.", option="--statement", question="The statement, quoted or summarised"),
-        Field("source", Nested(lambda: SOURCE), "Where the statement was read.", required=True),
+        Field("source", TextOr(lambda: SOURCE, key="key"), "Where the statement was read: in full, or the key of one of the incident's sources.",
+              required=True, from_model=_cited),
         Field("note", Text(), "A note on this claim.", option="--note"),
         Field("revises", Pattern(CLAIM_ID_PATTERN, "the id of an earlier claim, such as c1", "claim id"),
               "The earlier claim (of this incident) whose account this one revises.", option="--revises", metavar="CLAIM"),
@@ -901,7 +939,8 @@ INCIDENT = RecordType(
     "One incident: what happened where and when, and every account of it.",
     (
         Field("id", Pattern(ID_PATTERN, "an id like 2023-09-01-sotk (date, then lower-case words)", "id"),
-              "`YYYY-MM-DD-words`: lower-case letters, digits, hyphens. Must match the file name, in the folder of the id's year. Never changes once written, even if the date is corrected.", required=True),
+              "`YYYY-MM-DD-words`: lower-case letters, digits, hyphens. Must match the file name, in the folder of the id's year. Never changes once written, even if the date is corrected.", required=True,
+              option="--id", typed="Default: the date and the first place (or the title's first words)."),
         Field("title", Text(), "A short neutral title.", required=True, option="--title", question="Title"),
         Field("date", IsoDate(), "When it happened (the first day of a span).", required=True, option="--date", metavar="DATE", question="Date of the incident",
               typed="Typed as people write it: '2023-09-01', '1 Sep 2023', 'last Sunday' (with --reported)."),
@@ -916,10 +955,11 @@ INCIDENT = RecordType(
         Field("merged_into", Pattern(ID_PATTERN, "the id of the incident this one was merged into", "id"),
               "With status merged: the id it was merged into."),
         Field("notes", Text(), "Free text: how the date was worked out from weekdays, doubts, context.", option="--note"),
+        Field("sources", ListOf(Nested(lambda: SOURCE)), "Sources entered once, each with a key, that claims cite by it.", default=()),
         Field("claims", ListOf(Nested(lambda: CLAIM)), "The accounts: one entry per statement.", default=(), always=True),
     ),
     Incident,
-    rules=(_dates_in_order, _merge_named, _claims_refer_to_claims),
+    rules=(_dates_in_order, _merge_named, _claims_refer_to_claims, _sources_cited_by_key),
 )  # fmt: skip
 
 SIDE = RecordType(
@@ -1107,7 +1147,7 @@ def options(record: RecordType, prefix: str = "") -> list[Option]:
     for spec in record.fields:
         path = prefix + spec.name
         kind = spec.kind
-        if isinstance(kind, Nested) and not isinstance(kind, TextOr):
+        if isinstance(kind, Nested) and not (isinstance(kind, TextOr) and spec.option):
             found += options(kind.record, path + ".")
             continue
         if isinstance(kind, MapOf) and isinstance(kind.value, _Losses):

@@ -381,9 +381,10 @@ class Store:
             raise UsageError(f"incident id {incident_id!r} would leave the records directory")
         return path
 
-    def create(self, incident: Incident) -> tuple[Incident, Path]:
-        """Write a new record under a free id (`-2`, `-3`… appended if taken); never overwrite."""
-        for attempt in range(1, 1000):
+    def create(self, incident: Incident, exact: bool = False) -> tuple[Incident, Path]:
+        """Write a new record under a free id (`-2`, `-3`… appended if taken; with `exact`, the id
+        given or an error); never overwrite."""
+        for attempt in range(1, 2 if exact else 1000):
             candidate = incident if attempt == 1 else replace(incident, id=f"{incident.id}-{attempt}")
             path = self.path_for(candidate.id)
             text = render_record(candidate)
@@ -391,6 +392,10 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             if _write_exclusive(path, text):
                 return candidate, path
+        if exact:
+            raise UsageError(
+                f"--id: {incident.id} is taken; choose another id, or add to it with `incidents claim {incident.id}`"
+            )
         raise DataError(f"could not find a free id for {incident.id}")
 
     def existing(self, incident_id: str) -> Path:

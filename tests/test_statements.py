@@ -182,3 +182,61 @@ def test_a_retraction_names_the_claim_and_what_of_it_is_withdrawn(cli, make_reco
     text = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
     assert "  retracts:\n    claim: c1\n    aspects:\n    - casualties.armenia.killed\n" in text
     assert "  retracts: c2\n" in text
+
+
+ANEWS = "Baku says Armenia artificially escalates tensions in region by shelling Azerbaijani positions"
+ANEWS_URL = "https://www.anews.com.tr/asia/2023/03/09/baku-says-armenia-artificially-escalates-tensions-in-region-by-shelling-azerbaijani-positions"
+
+
+def test_a_source_is_entered_once_and_cited_by_its_key(cli, make_records):
+    # dating.md: "Anadolu / A News, 9 March 2023", the same report as seed 000, dated Thursday
+    # 9 March 2023; seed 000: the statement was made "on Thursday".
+    root = make_records(incident(id="2023-03-08-karabakh", date="2023-03-08", places=[], region=[], claims=[]))
+    source = ["--source-title", ANEWS, "--source-publisher", "Anadolu / A News", "--source-date", "2023-03-09",
+              "--source-url", ANEWS_URL, "--source", "anews-2023-03-09"]  # fmt: skip
+    first = cli(
+        "--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", "--reported", "Thursday", *source
+    )
+    assert first.exit_code == 0, first.output
+    again = cli("--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", "--source", "anews-2023-03-09")
+    assert again.exit_code == 0, again.output
+    incident_ = Store(root).load().get("2023-03-08-karabakh").incident
+    assert [s.key for s in incident_.sources] == ["anews-2023-03-09"]
+    assert [(c.source.title, c.source.url) for c in incident_.claims] == [(ANEWS, ANEWS_URL)] * 2
+    assert str(incident_.claims[0].reported) == "2023-03-09"
+    assert "'Thursday' in a source of 2023-03-09, resolved to 2023-03-09" in incident_.claims[0].note
+    text = (root / "2023" / "2023-03-08-karabakh.yaml").read_text()
+    assert text.count(ANEWS) == 1 and text.count("  source: anews-2023-03-09\n") == 2
+    unknown = cli("--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", "--source", "afp-1")
+    assert unknown.exit_code == 2 and "afp-1" in unknown.stderr and "anews-2023-03-09" in unknown.stderr
+
+
+def test_a_weekday_for_reported_needs_the_sources_date(cli, make_records):
+    root = make_records(incident(id="2023-03-08-karabakh", date="2023-03-08", places=[], region=[], claims=[]))
+    result = cli("--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", "--reported", "Thursday",
+                 "--source-title", ANEWS)  # fmt: skip
+    assert result.exit_code == 2 and "--source-date" in result.stderr
+
+
+def test_add_takes_an_id_and_never_changes_it_silently(cli, tmp_path):
+    args = [
+        "--records",
+        str(tmp_path),
+        "add",
+        "--id",
+        "2023-03-08-karabakh-shelling",
+        "--date",
+        "2023-03-08",
+        "--title",
+        "t",
+    ]
+    assert cli(*args).exit_code == 0
+    assert (tmp_path / "2023" / "2023-03-08-karabakh-shelling.yaml").is_file()
+    taken = cli(*args)
+    assert (
+        taken.exit_code == 2
+        and "--id" in taken.stderr
+        and not (tmp_path / "2023" / "2023-03-08-karabakh-shelling-2.yaml").exists()
+    )
+    wrong = cli("--records", str(tmp_path), "add", "--id", "2023-03-09-x", "--date", "2023-03-08", "--title", "t")
+    assert wrong.exit_code == 2 and "--id" in wrong.stderr
