@@ -74,6 +74,21 @@ def merges(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     return problems
 
 
+def links(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """A link names a recorded incident other than its own."""
+    ids = {r.incident.id for r in loaded.records}
+    problems = []
+    for record in loaded.records:
+        incident = record.incident
+        for index, link in enumerate(incident.links):
+            key = f"links[{index}]"
+            if link.id == incident.id:
+                problems.append(_problem(incident.meta, key, "an incident cannot be linked to itself"))
+            elif link.id not in ids:
+                problems.append(_problem(incident.meta, key, f"{link.type}: no incident with id {link.id!r}"))
+    return problems
+
+
 def place_names(incident: Incident) -> list[tuple[Meta, str, PlaceRef | str]]:
     """Every place in a record: the object that holds it, its field, the place."""
     found = [
@@ -110,5 +125,5 @@ def places(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     return problems
 
 
-CHECKS: tuple[Check, ...] = (unique_ids, file_names, merges, places)
+CHECKS: tuple[Check, ...] = (unique_ids, file_names, merges, links, places)
 """The validations `check` runs, in order; each takes the loaded directory and the gazetteer."""

@@ -301,7 +301,9 @@ def diff(
 ) -> None:
     """Compare the sides' accounts of an incident; without ID, one row per incident."""
     records = session.records
-    columns = [records.side(name.strip(), "--sides") for name in (side_names or "").split(",") if name.strip()]
+    columns = list(
+        dict.fromkeys(records.side(n.strip(), "--sides") for n in (side_names or "").split(",") if n.strip())
+    )
     if incident_id:
         comparison = records.compare(incident_id, columns, every)
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, records.sides()))

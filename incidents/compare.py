@@ -420,10 +420,11 @@ def overview(
 ) -> dict[str, object]:
     """`diff` without an id: each side's blame and casualty claims, and the two verdicts.
 
-    The verdicts weigh every side that spoke, as `list` and `show` do, unless the sides were
-    chosen (`--sides`): then only those, and the columns say which."""
+    Who started it weighs every side that spoke, as `list` and `show` do, unless the sides were
+    chosen (`--sides`); the casualty verdict weighs the figures of the columns shown, so that a
+    conflict is always one a reader can see in the row."""
     judged = columns if chosen else default_columns(incident, sides)
-    comparison = compare(incident, sides, judged, gazetteer)
+    comparison = compare(incident, sides, columns, gazetteer)
     per_side: dict[str, dict[str, object]] = {}
     for side in columns:
         initiator = next((r.cells[side].text for r in comparison.rows if r.key == "initiator"), None)
@@ -438,7 +439,7 @@ def overview(
         "id": incident.id,
         "date": incident.date.isoformat(),
         "end_date": incident.end_date.isoformat() if incident.end_date else None,
-        "date_precision": incident.date_precision,
+        "date_precision": str(incident.date_precision),
         "sides": per_side,
         "initiator_verdict": initiator_verdict(incident, judged),
         "casualties_verdict": _worst(casualty_verdicts),

@@ -101,6 +101,7 @@ class IncidentDraft:
     places: list[Any] = field(default_factory=list)  # as typed, or as settled: {'name', 'means'}
     region: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # 'retaliation-for:2023-09-01-sotk'
     notes: str | None = None
 
 
@@ -138,6 +139,7 @@ def new_incident(draft: IncidentDraft) -> Incident:
         "region": draft.region,
         "tags": draft.tags,
         "notes": notes,
+        "links": links_typed(draft.links),
         "claims": [],
     }
     return _checked(incident_from_data(data, COMMAND_LINE))
@@ -171,7 +173,10 @@ def _weapon_typed(text: str, sides: Sides) -> dict[str, str] | str:
 def side_id(name: str, sides: Sides, option: str) -> str:
     side = sides.get(name)
     if side is None:
-        raise UsageError(f"{option}: unknown side {name!r}; known: {', '.join(sides.ids)}")
+        raise UsageError(
+            f"{option}: unknown side {name!r}; known: {', '.join(sides.ids)}. To record its statements, add it to"
+            f" sides.yaml in the records directory, e.g. `{slug(name) or 'side'}: {{name: {name}, type: state}}`"
+        )
     return side.id
 
 
@@ -230,6 +235,11 @@ def new_claim(values: ClaimValues, sides: Sides) -> Claim:
             value = side_id(value, sides, f"--{path}")
         elif path == "weapons":
             value = [_weapon_typed(w, sides) for w in value]
+        elif path == "via":
+            value = side_id(value, sides, "--via")
+        elif path in ("people", "material"):
+            option = "--person" if path == "people" else "--material"
+            value = [_fields_typed(text, option, sides) for text in value]
         _put(data, path, list(value) if isinstance(value, tuple) else value)
     data["window"] = _window(values)
     data["casualties"] = casualties({k: list(values.get(f"casualties.{k}") or []) for k in CASUALTY_KINDS}, sides)
@@ -256,6 +266,38 @@ def reported_typed(text: str, published: date | None = None) -> str:
         assert clock is not None
         return f"{day.isoformat()}T{clock.time}{clock.utc_offset or ''}"
     return read_date(text, "--reported", published, HINT_SOURCE_DATE)[0].isoformat()
+
+
+_SIDE_KEYS = {"side", "whose"}
+_YES = {"yes": True, "true": True, "y": True, "no": False, "false": False, "n": False}
+
+
+def _fields_typed(text: str, option: str, sides: Sides) -> dict[str, Any]:
+    """'side=armenia,status=killed,name=Asif Aliyev' as a mapping of fields; sides by any of
+    their names, yes/no as true/false. Which fields exist is for the record format to say."""
+    fields: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not key or not value:
+            raise UsageError(
+                f"{option} {text!r}: write KEY=VALUE pairs separated by commas, e.g. side=armenia,status=killed"
+            )
+        if key in _SIDE_KEYS:
+            value = side_id(value, sides, option)
+        fields[key] = _YES.get(value.lower(), value) if key == "civilian" else value
+    return fields
+
+
+def links_typed(texts: list[str]) -> list[dict[str, str]]:
+    """'retaliation-for:2023-09-01-sotk' as a link; the record format checks both parts."""
+    links = []
+    for text in texts:
+        kind, sep, target = text.partition(":")
+        if not sep:
+            raise UsageError(f"--link {text!r}: write TYPE:ID, e.g. retaliation-for:2023-09-01-sotk")
+        links.append({"type": kind.strip(), "id": target.strip()})
+    return links
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

@@ -77,6 +77,65 @@ class PlaceRole(Vocabulary):
     NEAR = "near"
 
 
+class Topic(Vocabulary):
+    """What part of an account a statement denies, admits or confirms: that it happened at all,
+    who started it, the casualties, the weapons, the places, someone's presence, or one's own fire
+    (an admission: "we fired in retaliation" is not blaming oneself)."""
+
+    HAPPENED = "happened"
+    INITIATOR = "initiator"
+    CASUALTIES = "casualties"
+    WEAPONS = "weapons"
+    PLACES = "places"
+    PRESENCE = "presence"
+    OWN_FIRE = "own-fire"
+
+
+class StatementKind(Vocabulary):
+    """What a statement is: an account of what happened, or one of the statements that are not
+    allegations (a ceasefire announced or said to be violated, a mediator's word, a toll)."""
+
+    ACCOUNT = "account"
+    CEASEFIRE_ANNOUNCED = "ceasefire-announced"
+    CEASEFIRE_VIOLATED = "ceasefire-violated"
+    MEDIATION = "mediation"
+    LOSSES = "losses"
+
+
+class SideType(Vocabulary):
+    """What kind of speaker a side is, apart from whether it is a party to the dispute."""
+
+    PARTY = "party"
+    STATE = "state"
+    INTERNATIONAL_ORGANISATION = "international-organisation"
+    MONITORING_MISSION = "monitoring-mission"
+    MEDIA = "media"
+    NGO = "ngo"
+
+
+class LinkType(Vocabulary):
+    RETALIATION_FOR = "retaliation-for"
+    CONTINUES = "continues"
+    SAME_ESCALATION = "same-escalation"
+    DUPLICATE_OF = "duplicate-of"
+
+
+class PersonEventType(Vocabulary):
+    RETURNED = "returned"
+    RELEASED = "released"
+    DIED_OF_WOUNDS = "died-of-wounds"
+    FOUND = "found"
+
+
+class Outcome(Vocabulary):
+    DESTROYED = "destroyed"
+    DAMAGED = "damaged"
+    TAKEN = "taken"
+    LOST = "lost"
+    DOWNED = "downed"
+    LAID = "laid"  # mines
+
+
 # Kept as plain tuples of words for click's choices and messages.
 STANCES = Stance.words()
 PRECISIONS = Precision.words()
@@ -358,6 +417,58 @@ class Retraction:
 
 
 @dataclass(frozen=True)
+class Via:
+    """How a claim is known when not from its speaker: through another side's statement or a report."""
+
+    side: str
+    by: str | None = None
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PersonEvent:
+    """Something that happened to a person later, as a cited claim says: returned, died of wounds."""
+
+    event: PersonEventType
+    date: date | None = None
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person a statement names among the dead, wounded, captured or missing."""
+
+    side: str
+    status: CasualtyKind
+    name: str | None = None
+    civilian: bool = False
+    rank: str | None = None
+    age: int | None = None
+    events: tuple[PersonEvent, ...] = ()
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Material:
+    """Equipment, buildings or positions a statement says were destroyed, damaged, taken, downed."""
+
+    what: str
+    outcome: Outcome
+    whose: str | None = None
+    count: Count | None = None
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    """How an incident relates to another: in retaliation for it, continuing it, one escalation."""
+
+    type: LinkType
+    id: str
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Source:
     """Where a claim was read. A title or a reference is required: every claim must be traceable."""
 
@@ -397,6 +508,13 @@ class Claim:
     note: str | None = None
     revises: str | None = None  # the id of the claim whose figures this one replaces
     retracts: Retraction | None = None
+    kind: StatementKind = StatementKind.ACCOUNT
+    denies: tuple[Topic, ...] = ()
+    admits: tuple[Topic, ...] = ()
+    confirms: tuple[Topic, ...] = ()
+    via: Via | None = None
+    people: tuple[Person, ...] = ()
+    material: tuple[Material, ...] = ()
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 
     def weapon_user(self, weapon: WeaponRef) -> str | None:
@@ -420,6 +538,7 @@ class Incident:
     merged_into: str | None = None
     notes: str | None = None
     sources: tuple[Source, ...] = ()  # entered once, cited by key by any number of claims
+    links: tuple[Link, ...] = ()
     claims: tuple[Claim, ...] = ()
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 
@@ -461,6 +580,7 @@ class Side:
     aliases: tuple[str, ...] = ()
     short: str = ""  # a code for narrow tables (AM, AZ, EUMA)
     voice: str = "Ministry of Defence"  # whose statements are the side's official account
+    type: SideType | None = None
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 
 

@@ -36,17 +36,28 @@ from .model import (
     Count,
     Figure,
     Incident,
+    Link,
+    LinkType,
+    Material,
     Meta,
     Moment,
+    Outcome,
+    Person,
+    PersonEvent,
+    PersonEventType,
     PlaceRef,
     PlaceRole,
     Precision,
     Retraction,
     Side,
     SideKind,
+    SideType,
     Source,
     Stance,
+    StatementKind,
     Status,
+    Topic,
+    Via,
     WeaponRef,
     Window,
     clock_text,
@@ -228,7 +239,9 @@ class IsoDate(Kind):
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            at.problem(f"{value!r} is not a real date (no such day in that month)")
+            month = int(value[5:7])
+            why = f"there is no month {month}" if not 1 <= month <= 12 else "no such day in that month"
+            at.problem(f"{value!r} is not a real date ({why})")
             return MISSING
         if not YEARS[0] <= day.year <= YEARS[1]:  # 2203 for 2023: a slip, not a record
             at.problem(f"{value!r}: the year is outside {YEARS[0]}-{YEARS[1]}")
@@ -332,6 +345,27 @@ class Number(Kind):
         return {"type": "number", "minimum": self.low, "maximum": self.high}
 
 
+class Integer(Kind):
+    """A whole number within bounds (an age)."""
+
+    def __init__(self, low: int, high: int, doc: str) -> None:
+        self.low, self.high, self.doc = low, high, doc
+
+    def read(self, value: object, at: At) -> Any:
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 6:
+            value = int(value.strip())  # typed on the command line
+        if isinstance(value, bool) or not isinstance(value, int):
+            at.problem(f"expected a whole number from {self.low} to {self.high}, found {kind_of(value)}")
+            return MISSING
+        if not self.low <= value <= self.high:
+            at.problem(f"{value} is outside {self.low} to {self.high}")
+            return MISSING
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
 _WORDS = "|".join(NUMBER_WORDS)
 _NUMBER = rf"(?:[0-9]+|{_WORDS})"
 _COUNT_SCHEMA = (
@@ -409,12 +443,16 @@ class ListOf(Kind):
 
     def __init__(self, item: Kind) -> None:
         self.item = item
-        self.doc = f"list of {item.doc}"
+
+    @property
+    def doc(self) -> str:  # type: ignore[override]
+        return f"list of {self.item.doc}"  # asked late: record types refer to each other
 
     def read(self, value: object, at: At) -> Any:
         if not isinstance(value, list):
             if isinstance(value, (Mapping, bool)) or not _takes_text(self.item):
-                at.problem(f"expected a {self.doc}, found {kind_of(value)}")
+                what = f"{self.item.record.name} mappings" if isinstance(self.item, Nested) else self.item.doc
+                at.problem(f"expected a list of {what}, found {kind_of(value)}")
                 return MISSING
             one = self.item.read(value, at.item(0, at.line))
             return () if one is MISSING else (one,)
@@ -551,6 +589,8 @@ class Field:
     typed: str = ""  # how the option's value is typed, where it differs from the file's form
     metavar: str | None = None
     question: str = ""  # what `add` or `claim` asks on a terminal when the option is not given
+    omit_default: bool = False  # not written when it holds its default (fields added since 0.1)
+    missing: str = "is required"  # what a problem says when a required field is not there
 
     @property
     def attribute(self) -> str:
@@ -597,7 +637,7 @@ class RecordType:
             raw = data.get(spec.name)
             if raw is None or (type(raw) is str and not raw.strip()):  # _blank, inlined: run per field
                 if spec.required:
-                    at.key(spec.name, lines.get(spec.name, at.line)).problem("is required")
+                    at.key(spec.name, lines.get(spec.name, at.line)).problem(spec.missing)
                     failed = True
                 values[spec.attribute] = spec.default
                 continue
@@ -627,6 +667,8 @@ class RecordType:
         for spec in self.fields:
             item = getattr(value, spec.attribute)
             item = spec.from_model(item) if spec.from_model else item
+            if spec.omit_default and item == spec.default:
+                continue
             if spec.always or not spec.kind.empty(item):
                 out[spec.name] = spec.kind.write(item)
         return out
@@ -913,8 +955,23 @@ CLAIM = RecordType(
         ),
         Field("statement", Text(), "The statement, quoted from the source.", option="--statement", question="The statement, quoted or summarised"),
         Field("source", TextOr(lambda: SOURCE, key="key"), "Where the statement was read: in full, or the key of one of the incident's sources.",
-              required=True, from_model=_cited),
+              required=True, from_model=_cited,
+              missing="every claim must cite a source: a title, a ref, or the key of one of the incident's sources"),
         Field("note", Text(), "A note on this claim.", option="--note"),
+        Field("kind", Choice(StatementKind), "What the statement is: an account, a ceasefire announced or said to be violated, mediation, a statement of losses.",
+              default=StatementKind.ACCOUNT, option="--kind", omit_default=True),
+        Field("denies", ListOf(Choice(Topic)), "What of the account (of another side) the statement denies; none listed: a denial is of the whole.",
+              default=(), option="--denies", metavar="TOPIC"),
+        Field("admits", ListOf(Choice(Topic)), "What the side admits of itself (own-fire: 'we fired in retaliation'; casualties: its own losses).",
+              default=(), option="--admits", metavar="TOPIC"),
+        Field("confirms", ListOf(Choice(Topic)), "What the statement confirms (a mission confirms presence, not who fired).",
+              default=(), option="--confirms", metavar="TOPIC"),
+        Field("via", TextOr(lambda: VIA, key="side"), "The side or report a claim is known through, when not from its speaker.",
+              option="--via", metavar="SIDE"),
+        Field("people", ListOf(Nested(lambda: PERSON)), "People the statement names.", default=(), option="--person", metavar="K=V,…",
+              typed="Typed as side=armenia,status=killed,name=…,rank=…,age=19,civilian=yes."),
+        Field("material", ListOf(Nested(lambda: MATERIAL)), "Material destroyed, damaged, taken, downed, lost or laid.", default=(),
+              option="--material", metavar="K=V,…", typed="Typed as outcome=destroyed,what=army vehicles,whose=armenia,count=some."),
         Field("revises", Pattern(CLAIM_ID_PATTERN, "the id of an earlier claim, such as c1", "claim id"),
               "The earlier claim (of this incident) whose account this one revises.", option="--revises", metavar="CLAIM"),
         Field("retracts", TextOr(lambda: RETRACTION, key="claim"),
@@ -923,6 +980,63 @@ CLAIM = RecordType(
     ),
     Claim,
 )  # fmt: skip
+
+VIA = RecordType(
+    "via",
+    "How a claim is known when not from its speaker (an Azerbaijani claim known from Armenia's denial of it).",
+    (
+        Field("side", SideRef(), "The side whose statement (or report) carries the claim.", required=True),
+        Field("by", Text(), "The body or outlet that carried it."),
+    ),
+    Via,
+)
+
+PERSON_EVENT = RecordType(
+    "person-event",
+    "Something that happened to a person later, by the same claim.",
+    (
+        Field("event", Choice(PersonEventType), "What happened.", required=True),
+        Field("date", IsoDate(), "When."),
+    ),
+    PersonEvent,
+)
+
+PERSON = RecordType(
+    "person",
+    "A person the statement names among the dead, wounded, captured or missing.",
+    (
+        Field("name", Text(), "As the statement gives it."),
+        Field("side", SideRef(), "Whose the person is.", required=True),
+        Field("status", Choice(CasualtyKind), "What the statement says happened to them.", required=True),
+        Field("civilian", Flag(), "A civilian, not a soldier.", default=False),
+        Field("rank", Text(), "Rank, as given."),
+        Field("age", Integer(0, 120, "age"), "Age, as given."),
+        Field("events", ListOf(Nested(lambda: PERSON_EVENT)), "Later events: returned, released, died of wounds.", default=()),
+    ),
+    Person,
+)  # fmt: skip
+
+MATERIAL = RecordType(
+    "material",
+    "What the statement says was destroyed, damaged, taken, lost, downed or laid (mines), and whose.",
+    (
+        Field("what", Text(), "As the statement names it (army vehicles, houses, a position, a drone).", required=True),
+        Field("outcome", Choice(Outcome), "What happened to it.", required=True),
+        Field("whose", SideRef(), "Whose it was."),
+        Field("count", CountKind(), "How many, as given (some: no number)."),
+    ),
+    Material,
+)  # fmt: skip
+
+LINK = RecordType(
+    "link",
+    "How this incident relates to another recorded one.",
+    (
+        Field("type", Choice(LinkType), "The relation.", required=True),
+        Field("id", Pattern(ID_PATTERN, "the id of a recorded incident", "id"), "The other incident.", required=True),
+    ),
+    Link,
+)
 
 RETRACTION = RecordType(
     "retraction",
@@ -946,7 +1060,7 @@ INCIDENT = RecordType(
               typed="Typed as people write it: '2023-09-01', '1 Sep 2023', 'last Sunday' (with --reported)."),
         Field("end_date", IsoDate(), "Last day of a multi-day incident.", option="--end-date", metavar="DATE"),
         Field("date_precision", Choice(Precision), "How exact the date is: one day, a span of days (with end_date), the week beginning on date, the month. A day incident has no later end_date.",
-              default=Precision.DAY, option="--precision"),
+              default=Precision.DAY, option="--precision", typed="Default: day, or days with --end-date."),
         Field("places", ListOf(TextOr(lambda: PLACE_REF)), "Where it happened, in any naming.", default=(), option="--place",
               question="Places", typed="Typed as Sotk, or 'Istisu (Jermuk)' to say which place an ambiguous word means."),
         Field("region", ListOf(Text()), "Administrative unit(s).", default=(), option="--region", question="Region (administrative units)"),
@@ -956,6 +1070,8 @@ INCIDENT = RecordType(
               "With status merged: the id it was merged into."),
         Field("notes", Text(), "Free text: how the date was worked out from weekdays, doubts, context.", option="--note"),
         Field("sources", ListOf(Nested(lambda: SOURCE)), "Sources entered once, each with a key, that claims cite by it.", default=()),
+        Field("links", ListOf(Nested(lambda: LINK)), "Relations to other incidents: retaliation-for, continues, same-escalation, duplicate-of.",
+              default=(), option="--link", metavar="TYPE:ID", typed="Typed as retaliation-for:2023-09-01-sotk."),
         Field("claims", ListOf(Nested(lambda: CLAIM)), "The accounts: one entry per statement.", default=(), always=True),
     ),
     Incident,
@@ -972,6 +1088,11 @@ SIDE = RecordType(
         Field("short", Text(), "A code for narrow tables (AM, AZ, EUMA).", default=""),
         Field(
             "voice", Text(), "The body whose statements are the side's official account.", default="Ministry of Defence"
+        ),
+        Field(
+            "type",
+            Choice(SideType),
+            "What kind of speaker it is: party, state, international-organisation, monitoring-mission, media, ngo.",
         ),
     ),
     lambda meta, **values: _side(meta, **values),
@@ -1036,7 +1157,7 @@ PLACES_FILE = RecordType(
 )
 
 RECORD_TYPES = (
-    INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, RETRACTION, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE,
+    INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, RETRACTION, VIA, PERSON, PERSON_EVENT, MATERIAL, LINK, SOURCE, WINDOW, LOSSES, CIVILIAN_LOSSES, SIDES_FILE, SIDE, PLACES_FILE, PLACE,
 )  # fmt: skip
 
 
@@ -1111,7 +1232,23 @@ def field_table(record: RecordType) -> str:
     return "\n".join(rows)
 
 
-DOC_TYPES = (INCIDENT, CLAIM, PLACE_REF, WEAPON_REF, RETRACTION, SOURCE, WINDOW, LOSSES, SIDE, PLACE)
+DOC_TYPES = (
+    INCIDENT,
+    CLAIM,
+    PLACE_REF,
+    WEAPON_REF,
+    RETRACTION,
+    VIA,
+    PERSON,
+    PERSON_EVENT,
+    MATERIAL,
+    LINK,
+    SOURCE,
+    WINDOW,
+    LOSSES,
+    SIDE,
+    PLACE,
+)
 
 
 def docs_tables() -> str:
@@ -1154,9 +1291,12 @@ def options(record: RecordType, prefix: str = "") -> list[Option]:
             found += options(kind.value.record(), path + ".")
             continue
         if spec.option:
-            choices = [m.value for m in kind.vocabulary] if isinstance(kind, Choice) else None
+            inner = kind.item if isinstance(kind, ListOf) else kind
+            choices = [m.value for m in inner.vocabulary] if isinstance(inner, Choice) else None
             multiple = isinstance(kind, ListOf) or path.startswith("casualties.")
             text = f"{spec.help} {spec.typed}".strip() + (" Repeatable." if multiple else "")
+            if choices and not kind.empty(spec.default) and "Default:" not in text:
+                text += f" Default: {kind.write(spec.default)}."
             default = None if kind.empty(spec.default) else str(kind.write(spec.default))
             question = spec.question or spec.help.rstrip(".")
             found.append(Option(spec.option, path, text, multiple, choices, spec.metavar, question, default))

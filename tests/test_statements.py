@@ -240,3 +240,120 @@ def test_add_takes_an_id_and_never_changes_it_silently(cli, tmp_path):
     )
     wrong = cli("--records", str(tmp_path), "add", "--id", "2023-03-09-x", "--date", "2023-03-08", "--title", "t")
     assert wrong.exit_code == 2 and "--id" in wrong.stderr
+
+
+TREND_2020_07_13 = "Armenian armed forces attack in direction of Tovuz (Trend, 13 July 2020)"
+TREND_2020_07_22 = "Situation on Tovuz direction remains calm (Trend, 22 July 2020)"
+
+
+def test_an_admission_of_ones_own_fire_is_kept_as_such(cli, make_records):
+    # 02-trend (13 July 2020): "Starting from noon on July 12, units of the armed forces of
+    # Armenia, grossly violating the ceasefire in the direction of Azerbaijan's Tovuz district
+    # ..., opened artillery fire at Azerbaijani positions. Azerbaijan's armed response forced the
+    # Armenian army to retreat suffering losses."
+    root = tovuz(make_records)
+    stored = added_claim(
+        cli, root, "--side", "azerbaijan", "--kind", "ceasefire-violated", "--initiator", "armenia",
+        "--weapon", "artillery", "--admits", "own-fire", "--killed-or-wounded", "armenia=some",
+    )  # fmt: skip
+    assert (stored.kind, stored.initiator, stored.admits, stored.denies) == (
+        "ceasefire-violated",
+        "armenia",
+        ("own-fire",),
+        (),
+    )
+    text = (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
+    assert "  kind: ceasefire-violated\n" in text and "  admits:\n  - own-fire\n" in text
+
+
+def test_a_partial_denial_and_a_claim_known_only_through_the_other_side(cli, make_records):
+    # 03-trend (22 July 2020), Vagif Dargahli for Azerbaijan's MoD: "we haven't launched any
+    # attacks, nor have any losses" ... "we haven't had any losses, despite what the Armenian side
+    # is trying to claim". Azerbaijan denies starting it and its losses; Armenia's claim of
+    # Azerbaijani losses is known here only through Azerbaijan's denial of it.
+    root = tovuz(make_records)
+    denial = added_claim(
+        cli, root, "--side", "azerbaijan", "--by", "Ministry of Defence (Vagif Dargahli)", "--stance", "denies",
+        "--denies", "initiator", "--denies", "casualties", "--killed-or-wounded", "azerbaijan=0",
+    )  # fmt: skip
+    assert denial.denies == ("initiator", "casualties")
+    known = added_claim(cli, root, "--side", "armenia", "--via", "az", "--killed-or-wounded", "azerbaijan=some")
+    assert (known.via.side, known.via.by) == ("azerbaijan", None)
+    assert "  via: azerbaijan\n" in (root / "2020" / "2020-07-12-tovuz.yaml").read_text()
+
+
+def test_people_are_named_with_what_happened_to_them(cli, make_records):
+    # 25-reporteram: "The wounded person was identified as Aramayis Hovakimyan, a resident of the
+    # Chinari village (Tavush region)". 23-ap: "two of its soldiers were killed in Armenian
+    # shelling Sunday and another one later died in a hospital."
+    root = tovuz(make_records)
+    civilian = added_claim(
+        cli, root, "--side", "armenia", "--initiator", "azerbaijan", "--weapon", "drone",
+        "--person", "name=Aramayis Hovakimyan,side=armenia,status=wounded,civilian=yes",
+    )  # fmt: skip
+    (person,) = civilian.people
+    assert (person.name, person.side, person.status, person.civilian) == (
+        "Aramayis Hovakimyan",
+        "armenia",
+        "wounded",
+        True,
+    )
+    root2 = make_records(incident(id="2020-07-13-tovuz", date="2020-07-12", places=["Tovuz district"], region=[], claims=[
+        claim(side="azerbaijan", people=[{"side": "azerbaijan", "status": "wounded", "events": [{"event": "died-of-wounds"}]}]),
+    ]))  # fmt: skip
+    later = Store(root2).load().get("2020-07-13-tovuz").incident.claims[0].people[0]
+    assert (later.name, later.status, [e.event for e in later.events]) == (None, "wounded", ["died-of-wounds"])
+
+
+def test_material_destroyed_and_damaged_says_whose(cli, make_records):
+    # 03-trend (22 July 2020): "the Azerbaijani armed forces destroyed a stronghold, army
+    # vehicles" ... "As a result of the shelling, many houses in the Tovuz district's border
+    # villages were damaged."
+    root = tovuz(make_records)
+    stored = added_claim(
+        cli, root, "--side", "azerbaijan", "--initiator", "armenia",
+        "--material", "outcome=destroyed,what=a stronghold,whose=armenia,count=1",
+        "--material", "outcome=destroyed,what=army vehicles,whose=armenia,count=some",
+        "--material", "outcome=damaged,what=houses in the Tovuz district's border villages,whose=az,count=some",
+    )  # fmt: skip
+    got = [(m.what, m.outcome, m.whose, m.count.to_data()) for m in stored.material]
+    assert got == [
+        ("a stronghold", "destroyed", "armenia", 1),
+        ("army vehicles", "destroyed", "armenia", "some"),
+        ("houses in the Tovuz district's border villages", "damaged", "azerbaijan", "some"),
+    ]
+
+
+def test_links_point_at_recorded_incidents(cli, make_records):
+    # 03-trend (22 July 2020): "The fighting continued in the following several days as well."
+    root = tovuz(make_records)
+    args = [
+        "--records",
+        str(root),
+        "add",
+        "--date",
+        "2020-07-16",
+        "--title",
+        "Fighting continues",
+        "--place",
+        "Tavush Province",
+    ]
+    assert cli(*args, "--link", "continues:2020-07-12-tovuz").exit_code == 0
+    linked = Store(root).load().get("2020-07-16-tavush-province").incident.links
+    assert [(link.type, link.id) for link in linked] == [("continues", "2020-07-12-tovuz")]
+    assert cli("--records", str(root), "check").exit_code == 0
+    bad = root / "2020" / "2020-07-16-tavush-province.yaml"
+    bad.write_text(bad.read_text().replace("id: 2020-07-12-tovuz", "id: 2020-07-11-none"))
+    result = cli("--records", str(root), "check")
+    assert result.exit_code == 1 and "links[0]: continues: no incident with id '2020-07-11-none'" in result.stdout
+
+
+def test_a_side_beyond_the_preset_ones_is_added_with_its_type(cli, make_records):
+    root = tovuz(make_records)
+    refused = cli("--records", str(root), "claim", "2020-07-12-tovuz", "--side", "usa", "--source-title", "h")
+    assert refused.exit_code == 2 and "unknown side 'usa'" in refused.stderr and "sides.yaml" in refused.stderr
+    (root / "sides.yaml").write_text("sides:\n  usa: {name: United States, type: state, aliases: [us]}\n")
+    stored = added_claim(cli, root, "--side", "us", "--kind", "mediation")
+    assert (stored.side, stored.kind) == ("usa", "mediation")
+    sides = Store(root).sides()[0]
+    assert sides.get("usa").type == "state" and sides.get("armenia").voice == "Ministry of Defence"
