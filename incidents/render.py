@@ -28,7 +28,7 @@ from rich.text import Text
 
 from .compare import Cell, Comparison, Row, Verdict, place_text, weapon_text
 from .errors import Problem
-from .model import CasualtyKind, Claim, Incident, PlaceRef, Sides
+from .model import CasualtyKind, Claim, Incident, Material, Person, PlaceRef, Sides
 from .places import Gazetteer, Place, uncertain_note
 from .query import Listed
 from .summary import Summary
@@ -231,6 +231,8 @@ def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides
         ("Places", joined(names(list(incident.places)))),
         ("Region", joined(names(list(incident.region)))),
         ("Tags", joined(incident.tags)),
+        ("Links", joined(f"{link.type} {link.id}" for link in incident.links)),
+        ("Sources", safe("\n".join(f"{s.key}: {s}" for s in incident.sources))),
         ("Notes", safe((incident.notes or "").strip())),
     ]
     if started_by:
@@ -255,6 +257,23 @@ def casualty_lines(claim: Claim, sides: Sides) -> list[str]:
         who = sides.name(figure.side) + (" civilians" if figure.civilian else "")
         lines.append(f"{who}: {figure.count} {figure.kind.label}")
     return lines
+
+
+def _person_text(person: Person, sides: Sides) -> str:
+    """'Aramayis Hovakimyan (Armenia, civilian): wounded; later died of wounds'."""
+    who = ", ".join(filter(None, [sides.name(person.side), "civilian" if person.civilian else None, person.rank,
+                                  f"age {person.age}" if person.age is not None else None]))  # fmt: skip
+    later = "; ".join(
+        f"later {e.event.value.replace('-', ' ')}" + (f" ({e.date})" if e.date else "") for e in person.events
+    )
+    return f"{person.name or 'unnamed'} ({who}): {person.status.label}" + (f"; {later}" if later else "")
+
+
+def _material_text(material: Material, sides: Sides) -> str:
+    """'army vehicles (Armenia): destroyed, some (no number given)'."""
+    whose = f" ({sides.name(material.whose)})" if material.whose else ""
+    count = f", {material.count}" if material.count else ""
+    return f"{material.what}{whose}: {material.outcome}{count}"
 
 
 def _retraction_text(claim: Claim) -> str | None:
@@ -289,6 +308,16 @@ def claim_panel(
         ("Note", claim.note),
         ("Revises", claim.revises),
         ("Retracts", _retraction_text(claim)),
+        ("Kind", None if claim.kind == "account" else str(claim.kind)),
+        ("Denies", ", ".join(map(str, claim.denies))),
+        ("Admits", ", ".join(map(str, claim.admits))),
+        ("Confirms", ", ".join(map(str, claim.confirms))),
+        (
+            "Known via",
+            (sides.name(claim.via.side) + (f" ({claim.via.by})" if claim.via.by else "")) if claim.via else None,
+        ),
+        ("People", "\n".join(_person_text(p, sides) for p in claim.people)),
+        ("Material", "\n".join(_material_text(m, sides) for m in claim.material)),
     ]
     for label, value in rows:
         if value:
