@@ -9,12 +9,15 @@ value located by the record's own `Meta`.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from datetime import date
+from urllib.parse import urlsplit
 
+from .compare import chronological
 from .errors import Problem, Severity
-from .model import Incident, Meta, PlaceRef
-from .places import Gazetteer, did_you_mean, did_you_mean_id, uncertain_note
+from .model import Count, Incident, Meta, PlaceRef
+from .places import Gazetteer, did_you_mean, did_you_mean_id, fold, uncertain_note
 from .store import Loaded, Record
 
 Check = Callable[[Loaded, Gazetteer | None], Iterable[Problem]]
@@ -125,5 +128,83 @@ def places(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     return problems
 
 
-CHECKS: tuple[Check, ...] = (unique_ids, file_names, merges, links, places)
+def plausible_dates(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """An incident after today is an error (nothing has been reported of it yet); a statement
+    reported before the incident began, or a source dated before the statement it reports, is a
+    warning: each is usually a slip of a digit, but a source may say so."""
+    today, problems = date.today(), []
+    for record in loaded.records:
+        incident = record.incident
+        if incident.date > today:
+            problems.append(_problem(incident.meta, "date", f"{incident.date} is after today ({today}): a slip?"))
+        for claim in incident.claims:
+            said = claim.reported.day if claim.reported else None
+            if said and said < incident.date:
+                message = f"the statement ({said}) is dated before the incident began ({incident.date})"
+                problems.append(_problem(claim.meta, "reported", message, Severity.WARNING))
+            published = claim.source.date
+            if said and published and published < said:
+                message = f"the source ({published}) is dated before the statement it reports ({said})"
+                problems.append(_problem(claim.source.meta, "date", message, Severity.WARNING))
+    return problems
+
+
+def urls(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """A source's url is a web address (http or https, with a host), or the source cannot be read."""
+    problems = []
+    for record in loaded.records:
+        sources = [*record.incident.sources, *(c.source for c in record.incident.claims)]
+        for source in sources:
+            if source.url and not _is_url(source.url):
+                problems.append(
+                    _problem(source.meta, "url", f"{source.url!r} is not a web address (http:// or https://)")
+                )
+    return sorted(set(problems))
+
+
+def _is_url(text: str) -> bool:
+    parts = urlsplit(text.strip())
+    return parts.scheme in ("http", "https") and "." in parts.netloc and not any(c.isspace() for c in text.strip())
+
+
+def tag_spellings(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """One tag in two spellings ('Shelling', 'shelling'; 'ceasefire violations',
+    'ceasefire-violations') splits what should be counted together: a warning at each record
+    that uses the rarer spelling, naming the commoner one."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for record in loaded.records:
+        for tag in record.incident.tags:
+            spellings[fold(tag)][tag] += 1
+    problems = []
+    for record in loaded.records:
+        for index, tag in enumerate(record.incident.tags):
+            usual = spellings[fold(tag)].most_common(1)[0][0]
+            if tag != usual:
+                message = f"tag {tag!r} is written {usual!r} elsewhere; use one spelling"
+                problems.append(_problem(record.incident.meta, f"tags[{index}]", message, Severity.WARNING))
+    return problems
+
+
+def lower_than_at_least(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+    """A voice that said "at least N" and later gives fewer than N, with no revision named, has
+    probably been misread: a warning at the later figure."""
+    problems = []
+    for record in loaded.records:
+        floors: dict[tuple[str, str, tuple[str, bool, str]], Count] = {}
+        for claim in chronological(record.incident.claims):
+            voice = (claim.side, (claim.by or "").casefold())
+            for figure in claim.casualties:
+                key = (*voice, figure.key)
+                floor = floors.get(key)
+                if floor and figure.count.high is not None and figure.count.high < floor.low and not claim.revises:
+                    message = f"{figure.count} is fewer than the same voice's earlier 'at least {floor.low}'"
+                    problems.append(_problem(claim.meta, f"casualties.{figure.side}", message, Severity.WARNING))
+                if figure.count.high is None and figure.count.numbered:
+                    floors[key] = figure.count
+    return problems
+
+
+CHECKS: tuple[Check, ...] = (
+    unique_ids, file_names, merges, links, places, plausible_dates, urls, tag_spellings, lower_than_at_least,
+)  # fmt: skip
 """The validations `check` runs, in order; each takes the loaded directory and the gazetteer."""
