@@ -62,6 +62,14 @@ class Added:
 
 
 @dataclass
+class Formatted:
+    """What `fmt` did or would do: (file, outcome) for each record not already canonical."""
+
+    changes: list[tuple[str, str]] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)
+
+
+@dataclass
 class ClaimAdded:
     incident: Incident
     path: Path
@@ -243,6 +251,19 @@ class Records:
         created, path = self.store.create(incident, exact=bool(draft.id))
         return Added(created, path, new_directory, similar, notes)
 
+    def fmt(self, write: bool = True, with_ids: bool = True, force: bool = False) -> Formatted:
+        """Rewrite every valid record in canonical form (claim ids written out, so that they stay
+        put when claims are reordered by hand). A file with comments is left alone unless `force`;
+        with `write` False nothing is written and `changes` says what would be."""
+        valid, errors = self._checked()
+        result = Formatted(left_out=errors)
+        for record in valid:
+            target = _with_ids(record.incident) if with_ids else record.incident
+            outcome = self.store.reformat(record, target, force, write)
+            if outcome != "unchanged":
+                result.changes.append((record.shown, outcome))
+        return result
+
     def similar(self, incident: Incident) -> list[Incident]:
         """Recorded incidents that may be this one: the years around it only, not the archive."""
         years = range(incident.date.year - 1, (incident.end_date or incident.date).year + 1)
@@ -274,6 +295,11 @@ class Records:
 
         updated, path, reformatted = self.store.update(incident_id, append, reformat)
         return ClaimAdded(updated, path, reformatted, notes)
+
+
+def _with_ids(incident: Incident) -> Incident:
+    ids = incident.claim_ids
+    return replace(incident, claims=tuple(replace(c, id=ids[n]) for n, c in enumerate(incident.claims)))
 
 
 def _with_source(incident: Incident, source: Source, incident_id: str) -> Incident:

@@ -340,6 +340,25 @@ def places(session: Session, query: str, fmt: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--check", "dry", is_flag=True, help="Write nothing; list what would change and exit 1 if anything would."
+)
+@click.option("--no-ids", is_flag=True, help="Leave claims without an id as they are (c1, c2, … by position).")
+@click.option("--force", is_flag=True, help="Rewrite files with comments too (which drops the comments).")
+@pass_session
+def fmt(session: Session, dry: bool, no_ids: bool, force: bool) -> None:
+    """Rewrite every record in canonical form, with each claim's id written out.
+
+    A file with comments is left alone (and named) unless --force; a record with problems is
+    left alone and reported, as every command does."""
+    result = session.records.fmt(write=not dry, with_ids=not no_ids, force=force)
+    session.report(Selection([], result.left_out, len(session.records.load().records)))
+    render.formatted(result.changes, dry)
+    if dry and any(outcome == "would be rewritten" for _, outcome in result.changes):
+        raise click.exceptions.Exit(EXIT_DATA)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of a record file, for editors and validators (see the README)."""
     render.output("json", spec.json_schema(), lambda: "")

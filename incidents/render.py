@@ -377,6 +377,19 @@ def added(result: Any, display: Callable[[Path], str], warnings: Sequence[str] =
     message(f"added {result.incident.id} at {display(result.path)}")
 
 
+def formatted(changes: list[tuple[str, str]], dry: bool) -> None:
+    """`fmt`: one line per file it rewrote, left alone or would rewrite, then a count."""
+    for shown, outcome in changes:
+        text = {
+            "comments": "has comments: left alone (--force rewrites it and drops them)",
+            "changed": "changed while fmt ran: left alone",
+        }.get(outcome, outcome)
+        message(f"{shown}: {text}")
+    rewritten = sum(1 for _, outcome in changes if outcome in ("rewritten", "would be rewritten"))
+    verb = "would be rewritten" if dry else "rewritten"
+    message(f"{_plural(rewritten, 'record')} {verb}", stderr=True)
+
+
 def claim_added(result: Any, display: Callable[[Path], str]) -> None:
     """What `claim` did (an api.ClaimAdded)."""
     for note in result.notes:

@@ -460,6 +460,29 @@ class Store:
             _replace(path, new_text)
         return updated, path, reformatted
 
+    def reformat(self, record: Record, incident: Incident, force: bool, write: bool = True) -> str:
+        """Rewrite a record as `incident` in canonical form, under its folder's lock, if the file
+        still holds what was read: 'unchanged', 'rewritten' ('would be rewritten' without
+        `write`), 'comments' (left alone: rewriting drops them, unless `force`) or 'changed'
+        (edited meanwhile: left alone)."""
+        with _locked(record.path.parent):
+            raw, problems = read_bytes(record.path, record.shown)
+            if raw is None:
+                raise RecordProblems(problems)
+            text, canonical = raw.decode("utf-8", "replace"), render_record(incident)
+            again = self.read_incident(parse_data(raw, record.shown)[0], record.shown)[0]
+            if again != record.incident:
+                return "changed"
+            if text == canonical:
+                return "unchanged"
+            if _has_comments(text) and not force:
+                return "comments"
+            self._check_size(record.path, canonical)
+            if not write:
+                return "would be rewritten"
+            _replace(record.path, canonical)
+        return "rewritten"
+
 
 def appended(text: str, data: LineMap, current: Incident, updated: Incident) -> str | None:
     """`text` (whose data, as read, is `data`) with the claim that `updated` adds to `current`

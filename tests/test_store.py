@@ -221,3 +221,19 @@ def test_every_bundled_record_is_written_back_byte_for_byte():
     # What earlier versions wrote loads unchanged and the canonical writer still writes it so.
     for record in Store(BUNDLED).load().records:
         assert render_record(record.incident) == record.path.read_text("utf-8"), record.path
+
+
+def test_fmt_writes_the_canonical_form_with_claim_ids_and_leaves_comments_alone(cli, make_records):
+    plain = "id: 2023-09-01-sotk\ntitle: t\ndate: '2023-09-01'\nclaims:\n- {side: armenia, source: {title: A}}\n- {side: azerbaijan, source: {title: B}}\n"
+    commented = "# kept by hand\nid: 2023-09-02-kut\ntitle: t\ndate: '2023-09-02'\nclaims: []\nstatus: active\n"
+    root = make_records(raw={"2023/2023-09-01-sotk.yaml": plain, "2023/2023-09-02-kut.yaml": commented})
+    dry = cli("--records", str(root), "fmt", "--check")
+    assert dry.exit_code == 1 and (root / "2023" / "2023-09-01-sotk.yaml").read_text() == plain
+    result = cli("--records", str(root), "fmt")
+    assert result.exit_code == 0, result.output
+    assert "2023-09-02-kut.yaml: has comments" in result.stdout
+    assert (root / "2023" / "2023-09-02-kut.yaml").read_text() == commented
+    claims = Store(root).load().get("2023-09-01-sotk").incident.claims
+    assert [(c.id, c.source.title) for c in claims] == [("c1", "A"), ("c2", "B")]
+    again = cli("--records", str(root), "fmt", "--check")
+    assert again.exit_code == 0 and "sotk" not in again.stdout and "kut.yaml: has comments" in again.stdout
