@@ -168,11 +168,30 @@ class Resolution:
         return len(self.candidates) > 1
 
 
+# The two states, so that `--region Armenia` finds every place whose country is AM: each place
+# lies within its country (or both, for a crossing marked AM/AZ) without the data saying so.
+COUNTRIES = (
+    Place("country_am", "Armenia", "country", "AM", names={
+        "en": ("Armenia", "Republic of Armenia"), "hy": ("Հայաստան",), "az": ("Ermənistan",), "ru": ("Армения",),
+    }),
+    Place("country_az", "Azerbaijan", "country", "AZ", names={
+        "en": ("Azerbaijan", "Republic of Azerbaijan"), "az": ("Azərbaycan",), "hy": ("Ադրբեջան",), "ru": ("Азербайджан",),
+    }),
+)  # fmt: skip
+
+
+def country_ids(place: Place) -> tuple[str, ...]:
+    """The country places a place lies in, by its `country` (AM, AZ, AM/AZ)."""
+    if place.type == "country" or not place.country:
+        return ()
+    return tuple(f"country_{code.lower()}" for code in place.country.split("/"))
+
+
 class Gazetteer:
     """Places and their names, with containment; answers "is X the same place as, or in, Y"."""
 
     def __init__(self, places: Iterable[Place]) -> None:
-        self.places: dict[str, Place] = {p.id: p for p in places}
+        self.places: dict[str, Place] = {p.id: p for p in (*COUNTRIES, *places)}
         self._index: dict[str, list[str]] = {}
         self._uncertain: dict[str, list[str]] = {}
         self._loose: dict[str, list[str]] = {}
@@ -186,7 +205,7 @@ class Gazetteer:
                 _add(self._loose_uncertain, loose(fold(name)), place.id)
         self._children: dict[str, set[str]] = {}
         for place in self.places.values():
-            for parent in place.within:
+            for parent in place.within or country_ids(place):  # a top-level place is in its country
                 self._children.setdefault(parent, set()).add(place.id)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)  # type: ignore[method-assign]
 
@@ -247,9 +266,10 @@ class Gazetteer:
         return itself or [i for i in ids if any(q in self.ancestors(i) for q in named)]
 
     def ancestors(self, place_id: str) -> set[str]:
-        """Every place that contains this one, however indirectly."""
-        found: set[str] = set()
-        todo = list(self.places[place_id].within) if place_id in self.places else []
+        """Every place that contains this one, however indirectly, its country included."""
+        place = self.places.get(place_id)
+        found: set[str] = set(country_ids(place)) if place else set()
+        todo = list(place.within) if place else []
         while todo:
             parent = todo.pop()
             if parent not in found and parent in self.places:

@@ -342,3 +342,13 @@ def test_the_ministrys_place_of_district_formula(phrase, place_id):
 
 def test_a_place_of_a_district_that_does_not_contain_it_is_not_guessed():
     assert GAZETTEER.resolve("Zod of the Kalbajar region").candidates == ()
+
+
+def test_region_by_country_finds_the_places_of_that_state(cli, make_records):
+    root = str(make_records(
+        incident(id="2023-09-01-sotk", places=["Sotk"], region=[], claims=[]),
+        incident(id="2023-09-01-kalbajar", places=["Kalbajar"], region=[], claims=[]),
+    ))  # fmt: skip
+    for query, expected in (("Armenia", ["2023-09-01-sotk"]), ("Azərbaycan", ["2023-09-01-kalbajar"])):
+        out = cli("--records", root, "list", "--region", query, "--format", "json").stdout
+        assert [row["id"] for row in json.loads(out)] == expected
