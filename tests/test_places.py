@@ -352,3 +352,11 @@ def test_region_by_country_finds_the_places_of_that_state(cli, make_records):
     for query, expected in (("Armenia", ["2023-09-01-sotk"]), ("Azərbaycan", ["2023-09-01-kalbajar"])):
         out = cli("--records", root, "list", "--region", query, "--format", "json").stdout
         assert [row["id"] for row in json.loads(out)] == expected
+
+
+def test_chambarak_as_the_azerbaijani_mod_names_it(cli):
+    # dating.md, Azerbaijani MoD, 9 March 2023: fired on from "... Istisu, the Chambarak region".
+    assert ids("the Chambarak region") == {"chambarak"}
+    assert "gegharkunik" in GAZETTEER.ancestors("chambarak")
+    place = GAZETTEER.places["chambarak"]
+    assert place.sources and place.lat is None and place.uncertain  # no coordinate or name it does not give
