@@ -1127,7 +1127,7 @@ PLACE = RecordType(
         Field("id", _PLACE_ID, "A stable id.", required=True),
         Field("name", Text(), "The canonical display name.", required=True),
         Field("type", Text(), "province, district, town, village, road, mountain, crossing, …", default="place"),
-        Field("country", Pattern(re.compile(r"^(?:AM|AZ|AM/AZ)$"), "AM, AZ or AM/AZ", "country"), "Where it lies."),
+        Field("country", Pattern(re.compile(r"^[A-Z]{2}(?:/[A-Z]{2})*$"), "a country code such as AM, AZ or AM/AZ", "country"), "Where it lies."),
         Field("within", ListOf(_PLACE_ID), "Ids of the places that contain it.", default=()),
         Field("names", MapOf(_LANGUAGE, ListOf(Text()), "mapping: language → list of text"), "Its names, per language.", default={}),
         Field("sector_names", ListOf(Text()), "Azerbaijani MoD sector names that stand for it.", default=()),
