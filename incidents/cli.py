@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import render, spec
+from . import fields, render, spec
 from .api import Records, Selection, similar_note
 from .compare import comparison_data, initiator_verdict
 from .entry import IncidentDraft, read_bound
@@ -127,14 +127,14 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def record_options(
-    record: spec.RecordType, *extra: Callable[..., Any]
+    record: fields.RecordType, *extra: Callable[..., Any]
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The options that fill a record type's fields, from its one definition (spec.options)."""
+    """The options that fill a record type's fields, from its one definition (fields.options)."""
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for decorator in reversed(extra):
             command = decorator(command)
-        for option in reversed(spec.options(record)):
+        for option in reversed(fields.options(record)):
             kind = click.Choice(option.choices) if option.choices else None
             command = click.option(option.flag, option.dest, type=kind, multiple=option.multiple,
                                    metavar=option.metavar, help=option.help)(command)  # fmt: skip

@@ -24,10 +24,10 @@ from .dates import (
     window_bounds,
 )
 from .errors import Problem, UsageError
+from .fields import option_for as spec_option_for
 from .model import CASUALTY_KINDS, CasualtyKind, Claim, Count, Incident, Sides
 from .places import ascii_fold
 from .spec import CLAIM, INCIDENT, claim_from_data, incident_from_data, loss_option
-from .spec import option_for as spec_option_for
 from .text import slug
 
 COMMAND_LINE = "command line"

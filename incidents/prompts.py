@@ -16,9 +16,9 @@ from . import spec
 from .dates import needs_reference
 from .entry import ClaimValues, IncidentDraft, casualties, casualty_answer, read_date, side_id
 from .errors import IncidentsError, UsageError
+from .fields import Option, RecordType, options
 from .model import CASUALTY_KINDS, Sides
 from .places import Resolution, fold
-from .spec import Option
 from .text import strip_unsafe
 
 
@@ -109,8 +109,8 @@ def _ask_option(option: Option, check: Callable[[str], Any] | None = None) -> An
     return ask_optional(option.question, check)
 
 
-def _by_path(record: spec.RecordType) -> dict[str, Option]:
-    return {option.path: option for option in spec.options(record)}
+def _by_path(record: RecordType) -> dict[str, Option]:
+    return {option.path: option for option in options(record)}
 
 
 # What the questions cover once they have started, in order; their texts, choices and defaults
