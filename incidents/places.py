@@ -104,13 +104,17 @@ _KIND_WORDS_RAW: dict[str, str | None] = {
     **dict.fromkeys(["village", "kəndi", "село"], "village"),
     **dict.fromkeys(["town", "city", "şəhəri", "город"], "town"),
     **dict.fromkeys(
-        ["region", "municipality", "direction", "area", "areas", "settlement", "settlements", "sector", "section",
+        ["region", "municipality", "community", "direction", "area", "areas", "settlement", "settlements", "sector", "section",
          "istiqaməti", "bölgəsi", "ərazisi", "qəsəbəsi", "направление", "ar", "massif"],
         None,
     ),
 }  # fmt: skip
 _TYPE_GROUPS = {"town": {"town", "city", "capital"}}
 _KIND_WORDS = {fold(word): kind for word, kind in _KIND_WORDS_RAW.items()}
+# "the border zone of X", "border villages of X": statements that name a stretch of X's border.
+_BORDER_OF = re.compile(
+    r"^\s*(?:the\s+)?border\s+(?:zone|zones|area|areas|section|villages?|settlements?)\s+of\s+", re.I
+)
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
 # The Azerbaijani MoD's formula: "the Zod direction of the Basarkechar region", "Arazdeyen
 # village of the Vedi region": a place, then what contains it.
@@ -231,6 +235,7 @@ class Gazetteer:
         return list(maybe), bool(maybe)
 
     def _candidates(self, name: str) -> tuple[list[str], bool]:
+        name = _BORDER_OF.sub("", name) or name  # "the border zone of Gegharkunik province"
         words = name.split()
         if words and words[0].casefold() == "the":
             words = words[1:]

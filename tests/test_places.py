@@ -360,3 +360,19 @@ def test_chambarak_as_the_azerbaijani_mod_names_it(cli):
     assert "gegharkunik" in GAZETTEER.ancestors("chambarak")
     place = GAZETTEER.places["chambarak"]
     assert place.sources and place.lat is None and place.uncertain  # no coordinate or name it does not give
+
+
+@pytest.mark.parametrize(
+    ("name", "place_id"),
+    [
+        ("border zone of Gegharkunik province", "gegharkunik"),  # issue 11: a stretch of a province's border
+        ("the border villages of Tavush Province", "tavush"),
+        ("Tegh community", "tegh"),
+        ("Nerkin-And", "nerkin_hand"),
+        ("Kornidzor", "kornidzor"),
+        ("Gornidzor", "kornidzor"),  # armenews.com, December 2020
+        ("Կոռնիձոր", "kornidzor"),  # 168.am, 26 December 2022
+    ],
+)
+def test_names_real_reports_use(name, place_id):
+    assert ids(name) == {place_id}
