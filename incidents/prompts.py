@@ -62,10 +62,16 @@ def ask_optional(prompt: str, check: Callable[[str], Any] | None = None) -> str 
             click.echo(f"  {strip_unsafe(str(exc))}", err=True)
 
 
-def ask_list(prompt: str) -> list[str]:
-    """Several values on one line, separated by commas."""
-    answer = ask_optional(f"{prompt}, separated by commas")
-    return [part.strip() for part in (answer or "").split(",") if part.strip()]
+def ask_list(prompt: str, separator: str = ",", check: Callable[[str], Any] | None = None) -> list[str]:
+    """Several values on one line, separated by commas (or `separator`); each checked as given."""
+    word = "commas" if separator == "," else f"'{separator}'"
+
+    def each(answer: str) -> None:
+        for part in filter(None, (p.strip() for p in answer.split(separator))):
+            check(part) if check else None
+
+    answer = ask_optional(f"{prompt}, separated by {word}", each if check else None)
+    return [part.strip() for part in (answer or "").split(separator) if part.strip()]
 
 
 def choose(name: str, forms: list[str], names: list[str], descriptions: list[str]) -> str:
@@ -101,12 +107,24 @@ class TerminalAsker:
 
 
 def _ask_option(option: Option, check: Callable[[str], Any] | None = None) -> Any:
-    """Ask for one field by its definition: a choice from its vocabulary, a list, or one value."""
+    """Ask for one field by its definition: a choice from its vocabulary, a list (of choices, or
+    of KEY=VALUE groups separated by ';'), or one value."""
+    if option.choices and option.multiple:
+        return ask_list(f"{option.question} ({', '.join(option.choices)})", check=_one_of(option))
     if option.choices:
         return click.prompt(option.question, type=click.Choice(option.choices), default=option.default, err=True)
     if option.multiple:
-        return ask_list(option.question)
+        grouped = option.metavar == "K=V,…"
+        return ask_list(option.question, ";" if grouped else ",", check)
     return ask_optional(option.question, check)
+
+
+def _one_of(option: Option) -> Callable[[str], None]:
+    def check(value: str) -> None:
+        if value not in (option.choices or ()):
+            raise UsageError(f"{option.flag}: {value!r} is not one of: {', '.join(option.choices or ())}")
+
+    return check
 
 
 def _by_path(record: RecordType) -> dict[str, Option]:
@@ -116,7 +134,10 @@ def _by_path(record: RecordType) -> dict[str, Option]:
 # What the questions cover once they have started, in order; their texts, choices and defaults
 # come from the record format's definition (spec.Field.question).
 DRAFT_QUESTIONS = ("places", "region", "tags")
-CLAIM_QUESTIONS = ("stance", "by", "reported", "initiator", "statement", "places", "weapons")
+CLAIM_QUESTIONS = (
+    "stance", "by", "reported", "initiator", "statement", "places", "weapons",
+    "kind", "denies", "admits", "confirms", "via", "people", "material",
+)  # fmt: skip
 
 
 def complete_draft(draft: IncidentDraft, asking: bool) -> IncidentDraft:
@@ -150,7 +171,7 @@ def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValu
     def side_check(option: str) -> Callable[[str], str]:
         return lambda value: side_id(value, sides, option)
 
-    checks = {"reported": _date_check, "initiator": side_check("--initiator")}
+    checks = {"reported": _date_check, "initiator": side_check("--initiator"), "via": side_check("--via")}
     cited = values.get("source.title") or values.get("source.ref") or values.get("source.key")
     questions = asking and not (values.get("side") and cited)
     values["side"] = ask(values.get("side"), "--side", f"Side ({', '.join(sides.ids)})", asking, side_check("--side"))

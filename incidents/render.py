@@ -582,6 +582,9 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
             {c for line in summary.casualties for c in line.by_claimant},
             key=lambda s: sides.ids.index(s) if s in sides.ids else 99,
         )
+        if console().width < 72:  # too narrow for a column per claimant: one line per figure
+            parts.append(_casualties_stacked(summary, claimants, sides))
+            return Group(*parts)
         table = Table(
             title="Casualties as each side claims them",
             title_justify="left",
@@ -589,20 +592,37 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
             caption="'at least' figures add up as lower bounds; ranges add up as ranges. A side's own figures are admitted losses; others' are attributed.",
             caption_justify="left",
         )
-        table.add_column("Losses of")
-        table.add_column("Kind")
+        table.add_column("Losses of", overflow="fold")  # a narrow terminal wraps, never cuts to "…"
+        table.add_column("Kind", overflow="fold")
         for claimant in claimants:
-            table.add_column(f"per {sides.name(claimant)}", justify="right")
+            table.add_column(f"per {sides.name(claimant)}", justify="right", overflow="fold")
         for line in summary.casualties:
             who = sides.name(line.side) + (" (civilians)" if line.civilian else "")
             cells = []
             for claimant in claimants:
-                count = line.by_claimant.get(claimant)
-                mark = " (admitted)" if claimant == line.side and count else ""
-                cells.append(Text(f"{count}{mark}") if count else Text("—", style="dim"))
+                cell = _casualty_cell(line, claimant)
+                cells.append(Text(cell) if cell else Text("—", style="dim"))
             table.add_row(safe(who), CasualtyKind(line.kind).label, *cells)
         parts.append(table)
     return Group(*parts)
+
+
+def _casualty_cell(line: Any, claimant: str) -> str | None:
+    count = line.by_claimant.get(claimant)
+    return f"{count}{' (admitted)' if claimant == line.side else ''}" if count else None
+
+
+def _casualties_stacked(summary: Summary, claimants: list[str], sides: Sides) -> RenderableType:
+    """The casualty table of `summary` as lines, for a narrow terminal: nothing cut."""
+    lines: list[RenderableType] = [Text("Casualties as each side claims them", style="bold")]
+    for line in summary.casualties:
+        who = sides.name(line.side) + (" civilians" if line.civilian else "")
+        said = [f"per {sides.name(c)}: {cell}" for c in claimants if (cell := _casualty_cell(line, c))]
+        lines.append(
+            Text.assemble(safe(f"{who}, {CasualtyKind(line.kind).label}", "bold"), "  ", safe("; ".join(said)))
+        )
+    lines.append(Text("'at least' figures add up as lower bounds; ranges add up as ranges.", style="dim"))
+    return Group(*lines)
 
 
 # --- places -----------------------------------------------------------------------------------

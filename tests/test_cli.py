@@ -160,6 +160,14 @@ def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
         "",  # statement skipped
         "Sotk",  # places
         "artillery",  # weapons
+        "",  # kind: the default, an account
+        "weapons, fire",  # denies: 'fire' is not a topic: refused at once, asked again
+        "weapons",
+        "own-fire",  # admits
+        "",  # confirms
+        "",  # via
+        "side=armenia,status=killed,rank=private; side=armenia,status=wounded",  # people
+        "",  # material
         "killed armenia=lots",  # refused at once
         "killed armenia=3, wounded armenia=at least two",
         "",  # no headline: a reference is asked for instead
@@ -175,6 +183,8 @@ def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
     assert (added.statement, added.source.title, added.source.ref) == (None, None, "archive/2023-09-01-mod.pdf")
     assert ([p.name for p in added.places], [w.name for w in added.weapons]) == (["Sotk"], ["artillery"])
     assert {(f.kind, str(f.count)) for f in added.casualties} == {("killed", "3"), ("wounded", "at least 2")}
+    assert (added.kind, added.denies, added.admits, added.via) == ("account", ("weapons",), ("own-fire",), None)
+    assert [(p.status, p.rank) for p in added.people] == [("killed", "private"), ("wounded", None)]
 
 
 def test_claim_time_window_and_civilian_figures(cli, make_records):
