@@ -67,7 +67,7 @@ def test_the_python_example_runs_on_a_copy_of_the_bundled_records(tmp_path, monk
     exec(compile(example, "README.md", "exec"), scope)
     added = scope["added"]
     assert (tmp_path / "records" / "2023" / f"{added.incident.id}.yaml").is_file()
-    assert scope["problems"] == [] and scope["found"].incidents
+    assert not [p for p in scope["problems"] if p.severity == "error"] and scope["found"].incidents
 
 
 def test_schema_prints_the_shipped_json_schema(cli):
