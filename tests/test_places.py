@@ -376,3 +376,17 @@ def test_chambarak_as_the_azerbaijani_mod_names_it(cli):
 )
 def test_names_real_reports_use(name, place_id):
     assert ids(name) == {place_id}
+
+
+@pytest.mark.parametrize(
+    ("name", "place_id"),
+    [
+        # Encyclopaedia of Islam THREE: "Azeris call the region Dağlıq Qarabağ, while Armenians
+        # refer to it as Artsakh"; Simple English Wikipedia: "Armenian: Լեռնային Ղարաբաղ".
+        ("Artsakh", "nagorno_karabakh"), ("Արցախ", "nagorno_karabakh"), ("Dağlıq Qarabağ", "nagorno_karabakh"),
+        ("Nagorno-Karabakh", "nagorno_karabakh"), ("Լեռնային Ղարաբաղ", "nagorno_karabakh"),
+        ("Qarabağ", "karabakh"), ("Karabakh", "karabakh"),
+    ],
+)  # fmt: skip
+def test_karabakh_and_nagorno_karabakh_are_two_places_each_under_every_name(name, place_id):
+    assert ids(name) == {place_id}
