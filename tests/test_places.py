@@ -390,3 +390,19 @@ def test_names_real_reports_use(name, place_id):
 )  # fmt: skip
 def test_karabakh_and_nagorno_karabakh_are_two_places_each_under_every_name(name, place_id):
     assert ids(name) == {place_id}
+
+
+def test_each_sides_naming_shows_that_sides_own_name_where_it_has_one():
+    # Issue 11: `--names armenian` printed Lachin (the Azerbaijani name) for Lachin District,
+    # whose Armenian name is Kashatagh (places.md: "Քաշաթաղ (NKR province)"); likewise Akna for
+    # Aghdam and Vordvat for Ordubad, which places.md lists among the Armenian names.
+    assert [GAZETTEER.display(n, "armenian") for n in ("Lachin", "Aghdam", "Ordubad")] == [
+        "Kashatagh",
+        "Akna",
+        "Vordvat",
+    ]
+    assert GAZETTEER.display("Kashatagh", "azerbaijani") == "Laçın rayonu"
+    assert (
+        GAZETTEER.display("Zod", "armenian") == "Sotk"
+        and GAZETTEER.display("Karvachar", "azerbaijani") == "Kəlbəcər rayonu"
+    )
