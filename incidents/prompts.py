@@ -133,7 +133,7 @@ def _by_path(record: RecordType) -> dict[str, Option]:
 
 # What the questions cover once they have started, in order; their texts, choices and defaults
 # come from the record format's definition (spec.Field.question).
-DRAFT_QUESTIONS = ("places", "region", "tags")
+DRAFT_QUESTIONS = ("places", "region", "tags", "links")
 CLAIM_QUESTIONS = (
     "stance", "by", "reported", "initiator", "statement", "places", "weapons",
     "kind", "denies", "admits", "confirms", "via", "people", "material",

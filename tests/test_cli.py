@@ -138,6 +138,7 @@ def test_missing_values_are_asked_for_on_a_terminal(cli, tmp_path):
         "Sotk, Kut",  # places
         "",  # region skipped
         "shelling",  # tags
+        "",  # links to other incidents: none
     ]
     result = cli("--records", str(tmp_path), "add", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
