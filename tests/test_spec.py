@@ -210,3 +210,11 @@ def test_the_schema_accepts_every_count_the_loader_reads(count):
     data = incident(claims=[claim(violations=count)])
     assert incident_from_data(data, "r.yaml", SIDES)[1] == []
     assert list(SCHEMA.iter_errors(data)) == []
+
+
+def test_the_complete_example_of_the_docs_is_a_valid_record():
+    docs = (REPO / "docs" / "records.md").read_text("utf-8")
+    example = docs.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    parsed, problems = incident_from_data(read_yaml(example), "docs/records.md", SIDES)
+    assert problems == [] and parsed is not None
+    assert [c.id for c in parsed.claims] == ["c1", "c2"] and parsed.claims[1].source.title == parsed.sources[0].title
