@@ -357,3 +357,28 @@ def test_a_side_beyond_the_preset_ones_is_added_with_its_type(cli, make_records)
     assert (stored.side, stored.kind) == ("usa", "mediation")
     sides = Store(root).sides()[0]
     assert sides.get("usa").type == "state" and sides.get("armenia").voice == "Ministry of Defence"
+
+
+def test_a_mission_confirms_that_it_happened_not_who_started_it(cli, make_records):
+    # seed 004: "Last several days, EUMA eye-witnessed with concern the increased tensions and
+    # crossfire at the [Armenian]-[Azerbaijani] border areas," the mission wrote on X.
+    root = make_records(incident(id="2023-08-28-border-crossfire", date="2023-08-28", places=[], region=[], claims=[]))
+    args = ["claim", "2023-08-28-border-crossfire", "--side", "eu-mission", "--stance", "observed", "--confirms", "happened",
+            "--source-title", "Azerbaijan builds up military forces on border: Armenian MoD"]  # fmt: skip
+    assert cli("--records", str(root), *args).exit_code == 0
+    stored = Store(root).load().get("2023-08-28-border-crossfire").incident.claims[0]
+    assert (stored.stance, stored.confirms, stored.initiator) == ("observed", ("happened",), None)
+
+
+def test_a_third_party_stopping_a_clash_is_mediation_and_a_press_tally_a_statement_of_losses(cli, make_records):
+    # dating.md, Russian MoD as reported 6 March 2023: "... peacekeepers stopped the clash".
+    # 26-rferl: "A days-long flareup ... in mid-July killed at least 17 people, mostly soldiers on
+    # both sides but including at least one civilian": a press tally, by a media side.
+    root = tovuz(make_records)
+    russia = added_claim(
+        cli, root, "--side", "russia", "--kind", "mediation", "--statement", "peacekeepers stopped the clash"
+    )
+    assert russia.kind == "mediation"
+    (root / "sides.yaml").write_text("sides:\n  rferl: {name: RFE/RL, type: media}\n")
+    tally = added_claim(cli, root, "--side", "rferl", "--kind", "losses", "--statement", "killed at least 17 people")
+    assert tally.kind == "losses" and Store(root).sides()[0].get("rferl").type == "media"
