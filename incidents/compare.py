@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from .model import (
     CASUALTY_KINDS,
@@ -25,6 +26,7 @@ from .model import (
     PlaceRole,
     Sides,
     Stance,
+    Topic,
     Vocabulary,
     WeaponRef,
     Window,
@@ -60,11 +62,36 @@ def by_side(incident: Incident) -> dict[str, list[Claim]]:
 
 
 def blamed(claims: list[Claim]) -> str | None:
-    """The side a claimant's latest statement naming an initiator says started it."""
+    """The side a claimant's latest statement naming another side as initiator says started it.
+
+    A side that names itself is admitting, not blaming ("Azerbaijan announced its own fire"):
+    that is read by `admitted`, and no table ever shows a side blaming itself."""
     for claim in reversed(claims):
-        if claim.initiator:
+        if claim.initiator and claim.initiator != claim.side:
             return claim.initiator
     return None
+
+
+def says_started(side: str, claims: list[Claim]) -> str | None:
+    """Who a side's statements say started it: the side it blames, or itself where it admits it
+    (an admission agrees with another side's blame of it)."""
+    return blamed(claims) or (side if Topic.INITIATOR.value in admitted(claims) else None)
+
+
+def admitted(claims: list[Claim]) -> set[str]:
+    """What a side's statements admit of its own side: the topics of `admits`, and the start
+    of the fighting where a statement names its own side as the initiator."""
+    topics = {str(t) for c in claims for t in c.admits}
+    return topics | ({Topic.INITIATOR.value} if any(c.initiator == c.side for c in claims) else set())
+
+
+def denied(claims: list[Claim]) -> set[str]:
+    """What a side's latest statement denies: its `denies` topics, or all of another side's
+    account (`happened`) where it denies without naming what."""
+    latest = claims[-1]
+    if latest.stance != Stance.DENIES and not latest.denies:
+        return set()
+    return {str(t) for t in latest.denies} or {Topic.HAPPENED.value}
 
 
 def initiator_verdict(incident: Incident, only: list[str] | None = None) -> Verdict | None:
@@ -76,8 +103,8 @@ def initiator_verdict(incident: Incident, only: list[str] | None = None) -> Verd
     all ask this function, so they cannot disagree about an incident.
     """
     sides = {side: claims for side, claims in by_side(incident).items() if only is None or side in only}
-    named = {side: who for side, claims in sides.items() if (who := blamed(claims))}
-    denies = {side for side, claims in sides.items() if claims[-1].stance == Stance.DENIES}
+    named = {side: who for side, claims in sides.items() if (who := says_started(side, claims))}
+    denies = {side for side, claims in sides.items() if denied(claims) & {Topic.HAPPENED.value, Topic.INITIATOR.value}}
     if len(set(named.values())) > 1 or (named and denies - set(named)):
         return CONFLICT
     if len(named) > 1:
@@ -130,12 +157,44 @@ def _stances(values: list[object]) -> Verdict | None:
     return AGREE if stances <= {"confirms", "observed"} and len(stances) == 1 else None
 
 
-def _windows(values: list[object]) -> Verdict:
-    spans = [v.utc_span() for v in values if isinstance(v, Window)]
-    if None in spans:  # not comparable in time: judge by what was written
-        return _same(values, str)
+TIME_TOLERANCE = timedelta(minutes=30)
+"""How far apart two statements' times may be and still agree ("around 16:00", "around 16:20")."""
+
+
+def _windows(values: list[object]) -> Verdict | None:
+    """Windows agree when they overlap once widened by TIME_TOLERANCE, in UTC where both give
+    an offset. Times of day without a day are compared on the clock; a window with neither end
+    comparable to the other's gets no verdict rather than a conflict."""
+    windows = [v for v in values if isinstance(v, Window)]
+    spans = [_span(w) for w in windows]
+    if any(s is None for s in spans) or len({type(s[0]) for s in spans if s}) > 1:
+        return None
     known = [s for s in spans if s]
-    return AGREE if all(a[0] <= b[1] and b[0] <= a[1] for a in known for b in known) else CONFLICT
+    apart = [_gap(a, b) for a in known for b in known]
+    return AGREE if all(g <= TIME_TOLERANCE for g in apart) else CONFLICT
+
+
+def _span(window: Window) -> tuple[Any, Any] | None:
+    """(start, end) as datetimes in UTC, or as minutes of the day for bare times; a missing end
+    is the other end (a statement that gives one time gives a moment)."""
+    start, end = window.start or window.end, window.end or window.start
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        shift = window.utc_offset or timedelta(0)
+        return start - shift, end - shift
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return None
+    offset = int((window.utc_offset or timedelta(0)).total_seconds() // 60)
+    return (start.hour * 60 + start.minute - offset) % 1440, (end.hour * 60 + end.minute - offset) % 1440
+
+
+def _gap(a: tuple[Any, Any], b: tuple[Any, Any]) -> timedelta:
+    """How far apart two spans are (zero when they overlap)."""
+    if isinstance(a[0], datetime):
+        return max(timedelta(0), max(a[0], b[0]) - min(a[1], b[1]))
+    a_end = a[1] if a[1] >= a[0] else a[1] + 1440  # a night from 21:30 to 04:15
+    b_end = b[1] if b[1] >= b[0] else b[1] + 1440
+    gaps = [max(0, max(a[0], b[0] + k) - min(a_end, b_end + k)) for k in (-1440, 0, 1440)]
+    return timedelta(minutes=min(gaps))
 
 
 def _place_key(gazetteer: Gazetteer | None, ref: PlaceRef) -> str:
@@ -283,15 +342,17 @@ def compare(
         else [(side, statements.get(side, [])) for side in chosen]
     )
     rows = []
+    judging = len(chosen) > 1  # with one side shown there is nothing to judge it against
     for aspect in aspects(incident, sides, gazetteer):
         latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
         cells = {column: _cell(aspect, claims) for column, claims in shown}
         if not latest:
             continue
-        verdict = _verdict(aspect, latest, incident, chosen)
+        verdict = _verdict(aspect, latest, incident, chosen) if judging else None
         rows.append(Row(aspect.key, aspect.label, cells, verdict))
     notes = same_place_notes(statements, chosen, sides, gazetteer) if gazetteer else []
-    return Comparison(incident, [column for column, _ in shown], rows, reading(incident, sides), notes)
+    said = reading(incident, sides) if judging else f"the account of {sides.name(chosen[0])} alone: no verdicts"
+    return Comparison(incident, [column for column, _ in shown], rows, said, notes)
 
 
 def _verdict(aspect: Aspect, latest: list[object], incident: Incident, chosen: list[str]) -> Verdict | None:
@@ -367,9 +428,7 @@ def reading(incident: Incident, sides: Sides) -> str:
     elif principal:
         parts.append(f"only {sides.name(principal[0])} of the principal sides has spoken")
     for side, claims in statements.items():
-        if claims[-1].stance == Stance.DENIES:
-            accusers = [sides.name(s) for s, who in blame.items() if who == side and s != side]
-            parts.append(f"{sides.name(side)} denies" + (f" {', '.join(accusers)}'s account" if accusers else ""))
+        parts += _denials_and_admissions(side, claims, blame, sides)
     for side in statements:
         if side in sides.principal:
             continue
@@ -385,6 +444,32 @@ def reading(incident: Incident, sides: Sides) -> str:
         if disagreeing:
             parts.append(f"{name} contradicts {', '.join(disagreeing)} (blames {sides.name(who)})")
     return "; ".join(parts) or "accounts do not address who started it"
+
+
+_TOPIC_WORDS = {
+    "initiator": "who started it", "casualties": "the casualties", "weapons": "the weapons", "places": "the places",
+    "presence": "the presence", "own-fire": "its own fire", "happened": "that it happened",
+}  # fmt: skip
+
+
+def _denials_and_admissions(side: str, claims: list[Claim], blame: dict[str, str | None], sides: Sides) -> list[str]:
+    """'Azerbaijan denies Armenia's account' only for a denial of the whole; 'Azerbaijan denies
+    the weapons of Armenia's account'; 'Azerbaijan admits its own fire (blaming Armenia)'."""
+    name = sides.name(side)
+    accusers = ", ".join(sides.name(s) for s, who in blame.items() if who == side and s != side)
+    parts = []
+    denials = denied(claims)
+    if Topic.HAPPENED.value in denials:
+        parts.append(f"{name} denies" + (f" {accusers}'s account" if accusers else ""))
+    elif denials:
+        what = " and ".join(_TOPIC_WORDS.get(t, t) for t in sorted(denials))
+        parts.append(f"{name} denies {what}" + (f" in {accusers}'s account" if accusers else ""))
+    admits = admitted(claims)
+    if Topic.OWN_FIRE.value in admits:
+        parts.append(f"{name} admits its own fire" + (f" (blaming {sides.name(blame[side])})" if blame.get(side) else ""))
+    if Topic.INITIATOR.value in admits:
+        parts.append(f"{name} says it started it")
+    return parts
 
 
 def comparison_data(comparison: Comparison) -> dict[str, object]:

@@ -577,6 +577,9 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
         for claimant, counts in summary.blame.items():
             table.add_row(safe(sides.name(claimant)), *(str(counts.get(b, 0)) for b in blamed))
         parts.append(table)
+    if summary.admissions:
+        said = ", ".join(f"{sides.name(s)} in {n}" for s, n in summary.admissions.items())
+        parts.append(Text(f"Own fire admitted (or the start of it): {said}", style="dim"))
     if summary.casualties:
         claimants = sorted(
             {c for line in summary.casualties for c in line.by_claimant},

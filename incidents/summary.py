@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .compare import CONFLICT, blamed, by_side, compare
-from .model import CASUALTY_KINDS, Count, Incident, Sides, Vocabulary
+from .compare import CONFLICT, admitted, blamed, by_side, compare
+from .model import CASUALTY_KINDS, Count, Incident, Sides, Topic, Vocabulary
 
 
 class Breakdown(Vocabulary):
@@ -60,6 +60,7 @@ class Summary:
     buckets: list[tuple[str, int]]
     regions: list[tuple[str, int]]
     blame: dict[str, Counter[str]]
+    admissions: Counter[str]
     casualties: list[CasualtyLine]
     period: tuple[date, date] | None
 
@@ -84,6 +85,7 @@ def summarise(
         buckets=_buckets(incidents, breakdown, regions_of, sides),
         regions=sorted(region_counts.items(), key=lambda kv: (-kv[1], kv[0])),
         blame=_blame(incidents),
+        admissions=_admissions(incidents),
         casualties=_casualties(incidents, sides),
         period=(min(i.date for i in incidents), max(i.end_date or i.date for i in incidents)) if incidents else None,
     )
@@ -123,13 +125,24 @@ def _week(day: date) -> tuple[str, date]:
 
 
 def _blame(incidents: list[Incident]) -> dict[str, Counter[str]]:
-    """For each claimant: in how many incidents it says each side started it (latest word)."""
+    """For each claimant: in how many incidents it says another side started it (latest word).
+    A side never blames itself here: what it admits is counted by `_admissions`."""
     table: dict[str, Counter[str]] = {}
     for incident in incidents:
         for side, claims in by_side(incident).items():
             if named := blamed(claims):
                 table.setdefault(side, Counter())[named] += 1
     return table
+
+
+def _admissions(incidents: list[Incident]) -> Counter[str]:
+    """In how many incidents each side admits its own fire or says it started it."""
+    return Counter(
+        side
+        for incident in incidents
+        for side, claims in by_side(incident).items()
+        if admitted(claims) & {Topic.OWN_FIRE.value, Topic.INITIATOR.value}
+    )
 
 
 def _casualties(incidents: list[Incident], sides: Sides) -> list[CasualtyLine]:
@@ -172,6 +185,7 @@ def summary_data(summary: Summary) -> dict[str, object]:
         },
         "regions": [{"region": k, "incidents": v} for k, v in summary.regions],
         "blame": {claimant: dict(counts) for claimant, counts in summary.blame.items()},
+        "admissions": dict(summary.admissions),
         "casualties": [
             {
                 "side": line.side,

@@ -203,3 +203,66 @@ def test_every_command_says_the_same_about_who_started_it(cli, make_records, inc
     assert json.loads(run("diff", "--format", "json"))[0]["initiator_verdict"] == expected
     summary = json.loads(run("summary", "--format", "json"))["totals"]
     assert summary["conflicting"] == (1 if expected == "conflict" and summary["with_both_principal_accounts"] else 0)
+
+
+# --- issue 12: readings an analyst would sign -----------------------------------------------------
+
+
+def test_an_admission_of_own_fire_is_read_as_such_never_as_self_blame():
+    # 02-trend (13 July 2020): "... units of the armed forces of Armenia ... opened artillery fire at
+    # Azerbaijani positions. Azerbaijan's armed response forced the Armenian army to retreat".
+    value = make(
+        claim(side="armenia", initiator="azerbaijan"),
+        claim(side="azerbaijan", initiator="armenia", admits=["own-fire"]),
+    )
+    result = compare(value, SIDES)
+    assert "Azerbaijan admits its own fire (blaming Armenia)" in result.reading
+    assert result.reading.startswith("mirror accusations")
+
+
+def test_a_side_naming_itself_as_initiator_admits_it_and_agrees_with_the_blame():
+    value = make(claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="azerbaijan"))
+    assert initiator_verdict(value) == AGREE
+    assert "Azerbaijan says it started it" in compare(value, SIDES).reading
+
+
+def test_a_partial_denial_names_what_is_denied_and_is_not_a_denial_of_the_whole():
+    # 03-trend (22 July 2020), Dargahli: "we haven't launched any attacks, nor have any losses".
+    value = make(
+        claim(side="armenia", initiator="azerbaijan", weapons=["drone"]),
+        claim(side="azerbaijan", stance="denies", denies=["initiator", "casualties"]),
+    )
+    reading = compare(value, SIDES).reading
+    assert "Azerbaijan denies the casualties and who started it in Armenia's account" in reading
+    only_weapons = make(
+        claim(side="armenia", initiator="azerbaijan", weapons=["drone"]), claim(side="azerbaijan", denies=["weapons"])
+    )
+    assert "Azerbaijan denies the weapons in Armenia's account" in compare(only_weapons, SIDES).reading
+    assert initiator_verdict(only_weapons) == ONE_SIDED  # denying the drones is not denying the attack
+
+
+def test_with_one_side_shown_there_are_no_verdicts_and_no_mirror():
+    value = make(claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="armenia"))
+    result = compare(value, SIDES, columns=["armenia"])
+    assert all(row.verdict is None for row in result.rows)
+    assert "mirror" not in result.reading
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # dating.md, A News 9 March 2023: "9.30 p.m. (1730GMT)": one moment in two clocks
+        (
+            {"from": "2023-03-08T21:30", "utc_offset": "+04:00"},
+            {"from": "2023-03-08T17:30", "utc_offset": "+00:00"},
+            AGREE,
+        ),
+        ({"from": "16:00"}, {"from": "16:20"}, AGREE),  # within 30 minutes
+        ({"from": "16:00"}, {"from": "17:00"}, CONFLICT),
+        ({"from": "23:50"}, {"from": "00:10"}, AGREE),  # across midnight
+        ({"from": "2023-03-08T21:30"}, {"from": "21:30"}, None),  # a day against none: not comparable
+    ],
+)
+def test_times_agree_within_a_tolerance_and_offsets_are_applied(a, b, expected):
+    value = make(claim(side="armenia", window=a), claim(side="azerbaijan", window=b))
+    assert verdicts(value).get("window") == expected

@@ -48,7 +48,8 @@ def test_totals_timeline_blame_and_casualties():
     assert (result.incidents, result.with_both, result.conflicting) == (3, 2, 1)
     assert result.buckets == [("2023-01", 1), ("2023-02", 0), ("2023-03", 2)]  # the empty month is shown
     assert result.blame["armenia"] == {"azerbaijan": 2}
-    assert result.blame["azerbaijan"] == {"armenia": 2, "azerbaijan": 1}
+    assert result.blame["azerbaijan"] == {"armenia": 2}  # naming itself is an admission, not blame
+    assert result.admissions == {"azerbaijan": 1}
     lines = {(line.side, line.kind): line.by_claimant for line in result.casualties}
     assert lines[("armenia", "killed")] == {"armenia": Count(3, 3), "azerbaijan": Count(5, None)}
     assert lines[("azerbaijan", "killed")] == {"azerbaijan": Count(2, None)}
