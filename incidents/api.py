@@ -29,8 +29,9 @@ from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, U
 from .model import NO_META, Incident, Sides, Source
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
-from .store import Loaded, Record, Store, find_records_dir, read_gazetteer
+from .store import Loaded, Record, Store, find_records_dir, read_gazetteer, read_weapons
 from .summary import Breakdown, Summary, summarise
+from .weapons import WeaponKinds
 
 
 class Asker(Protocol):
@@ -88,6 +89,7 @@ class Records:
         self._store: Store | None = None
         self._loaded: Loaded | None = None
         self._gazetteer: Gazetteer | None = None
+        self._weapons: WeaponKinds | None = None
         self._valid: tuple[list[Record], list[Problem]] | None = None
 
     @property
@@ -122,6 +124,19 @@ class Records:
                 raise RecordProblems(problems)
             self._gazetteer = gazetteer
         return self._gazetteer
+
+    def weapons(self) -> WeaponKinds:
+        """The weapon vocabulary: built in, extended by the directory's weapons.yaml."""
+        if self._weapons is None:
+            try:
+                root: Path | None = self.store.root
+            except UsageError:
+                root = None
+            weapons, problems = read_weapons(root, self.store.display if root else str)
+            if problems:
+                raise RecordProblems(problems)
+            self._weapons = weapons
+        return self._weapons
 
     def matcher(self) -> PlaceMatcher:
         return gazetteer_matcher(self.gazetteer())
@@ -166,7 +181,8 @@ class Records:
 
     def compare(self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False) -> Comparison:
         incident = self.incident(incident_id)
-        return compare(incident, self.sides(), list(columns) if columns else None, self.gazetteer(), every=every)
+        chosen = list(columns) if columns else None
+        return compare(incident, self.sides(), chosen, self.gazetteer(), every=every, weapons=self.weapons())
 
     def overview(
         self, filters: Filters | None = None, columns: Sequence[str] | None = None

@@ -32,15 +32,23 @@ from .model import (
     Window,
 )
 from .places import Gazetteer, fold
+from .weapons import WeaponKinds
 
 
 class Verdict(Vocabulary):
+    """agree: both can be right and say the same; mirror: each says it of the other (each side's
+    weapons named by the other); compatible: different, but both can be true; conflict: both
+    cannot be true; one-sided: only one side says it."""
+
     AGREE = "agree"
+    MIRROR = "mirror"
+    COMPATIBLE = "compatible"
     CONFLICT = "conflict"
     ONE_SIDED = "one-sided"
 
 
 AGREE, CONFLICT, ONE_SIDED = Verdict.AGREE, Verdict.CONFLICT, Verdict.ONE_SIDED
+MIRROR, COMPATIBLE = Verdict.MIRROR, Verdict.COMPATIBLE
 
 UNKNOWN = "?"  # prefix of a place key the gazetteer could not resolve: compared as written
 
@@ -135,6 +143,12 @@ def _text_key(value: object) -> str:
 
 def _same(values: list[object], key: Callable[[object], object] = _text_key) -> Verdict:
     return AGREE if len({key(v) for v in values}) == 1 else CONFLICT
+
+
+def _same_words(values: list[object]) -> Verdict | None:
+    """Free text (a target) agrees when it is the same words; otherwise it is shown without a
+    verdict: "Armenian positions" against "Azerbaijani positions" is no contradiction."""
+    return AGREE if len({_text_key(v) for v in values}) == 1 else None
 
 
 def _counts(values: list[object]) -> Verdict:
@@ -248,8 +262,46 @@ def _figure(side: str, civilian: bool, kind: str) -> Callable[[Claim], object]:
     return read
 
 
-def aspects(incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None) -> list[Aspect]:
+def weapons_verdict(kinds: WeaponKinds) -> Callable[[Incident, list[str]], Verdict | None]:
+    """Weapons compared by kind and by who used them (a claim's weapons are the blamed side's
+    unless it says otherwise): the same weapon of the same side named by both agrees; each side
+    naming only the other's weapons is a mirror; a denial of the weapons against another side's
+    weapons is a conflict; anything else can all be true: compatible."""
+
+    def judge(incident: Incident, chosen: list[str]) -> Verdict | None:
+        statements = by_side(incident)
+        said: dict[str, set[tuple[str | None, str]]] = {}
+        deniers = set()
+        for side in chosen:
+            claims = statements.get(side, [])
+            if claims and Topic.WEAPONS.value in denied(claims):
+                deniers.add(side)
+            latest = next((c for c in reversed(claims) if c.weapons), None)
+            if latest:
+                said[side] = {(latest.weapon_user(w), kinds.kind(w.name)) for w in latest.weapons}
+        if deniers and set(said) - deniers:
+            return CONFLICT
+        if len(said) < 2:
+            return ONE_SIDED if said else None
+        named = list(said.values())
+        if all(a & b for a in named for b in named):
+            return AGREE
+        users = {side: {user for user, _ in pairs} for side, pairs in said.items()}
+        others = {side: set(said) - {side} for side in said}
+        if all(users[side] <= others[side] for side in said) and len({frozenset(u) for u in users.values()}) == len(
+            users
+        ):
+            return MIRROR  # each names only the weapons of the others that speak, and no two the same side's
+        return COMPATIBLE
+
+    return judge
+
+
+def aspects(
+    incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None, weapons: WeaponKinds | None = None
+) -> list[Aspect]:
     """The rows for one incident: fixed aspects, then one row per casualty figure anyone gives."""
+    kinds = weapons or WeaponKinds({})
     rows = [
         Aspect("window", "Time window", lambda c: c.window or None, _windows),
         Aspect(
@@ -259,8 +311,14 @@ def aspects(incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None
             _places_judge(gazetteer),
         ),
         Aspect("initiator", "Started by", lambda c: c.initiator, None, judge_incident=initiator_verdict),
-        Aspect("target", "Target", lambda c: c.target, _same),
-        Aspect("weapons", "Weapons", lambda c: frozenset(fold(w.name) for w in c.weapons) or None, _shared),
+        Aspect("target", "Target", lambda c: c.target, _same_words),
+        Aspect(
+            "weapons",
+            "Weapons",
+            lambda c: frozenset(fold(w.name) for w in c.weapons) or None,
+            None,
+            judge_incident=weapons_verdict(kinds),
+        ),
     ]
     figures = sorted(
         {f.key for c in incident.claims for f in c.casualties},
@@ -328,6 +386,7 @@ def compare(
     columns: list[str] | None = None,
     gazetteer: Gazetteer | None = None,
     every: bool = False,
+    weapons: WeaponKinds | None = None,
 ) -> Comparison:
     """Compare the claimants' accounts of one incident, aspect by aspect.
 
@@ -343,7 +402,7 @@ def compare(
     )
     rows = []
     judging = len(chosen) > 1  # with one side shown there is nothing to judge it against
-    for aspect in aspects(incident, sides, gazetteer):
+    for aspect in aspects(incident, sides, gazetteer, weapons):
         latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
         cells = {column: _cell(aspect, claims) for column, claims in shown}
         if not latest:
@@ -466,7 +525,9 @@ def _denials_and_admissions(side: str, claims: list[Claim], blame: dict[str, str
         parts.append(f"{name} denies {what}" + (f" in {accusers}'s account" if accusers else ""))
     admits = admitted(claims)
     if Topic.OWN_FIRE.value in admits:
-        parts.append(f"{name} admits its own fire" + (f" (blaming {sides.name(blame[side])})" if blame.get(side) else ""))
+        parts.append(
+            f"{name} admits its own fire" + (f" (blaming {sides.name(blame[side])})" if blame.get(side) else "")
+        )
     if Topic.INITIATOR.value in admits:
         parts.append(f"{name} says it started it")
     return parts

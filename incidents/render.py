@@ -38,7 +38,13 @@ from .yamlio import dump_yaml
 FORMATS = ("table", "json", "csv", "yaml")
 Namer = Callable[[PlaceRef | str], str]
 """How a place is shown: as written, or in one naming convention (--names)."""
-VERDICT_STYLES = {"conflict": "bold red", "agree": "green", "one-sided": "yellow"}
+VERDICT_STYLES = {
+    "conflict": "bold red",
+    "agree": "green",
+    "one-sided": "yellow",
+    "mirror": "magenta",
+    "compatible": "cyan",
+}
 
 
 def console(stderr: bool = False) -> Console:

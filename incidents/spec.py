@@ -558,6 +558,16 @@ def _place(meta: Meta, **values: Any) -> Place:
     return Place(meta=meta, **values)
 
 
+WEAPONS_FILE = RecordType(
+    "weapons-file",
+    "weapons.yaml: names of weapons by kind, beside the built-in ones, so that diff compares kinds.",
+    (
+        Field("weapons", MapOf(Text(), ListOf(Text()), "mapping: kind → list of names"),
+              "Each kind of weapon and the names statements give it.", required=True),
+    ),
+    _plain,
+)  # fmt: skip
+
 PLACES_FILE = RecordType(
     "places-file",
     "places.yaml: places a records directory adds to the built-in gazetteer (or replaces, by id).",
@@ -641,6 +651,12 @@ def sides_from_data(data: object, path: str) -> tuple[list[Side], bool, list[Pro
     if values is None:
         return [], False, problems
     return list((values.get("sides") or {}).values()), bool(values.get("replace_defaults")), problems
+
+
+def weapons_from_data(data: object, path: str) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+    """A weapons file's kinds and their names, and its problems."""
+    values, problems = read(WEAPONS_FILE, data, path)
+    return (dict(values.get("weapons") or {}) if values else {}), problems
 
 
 def places_from_data(data: object, path: str) -> tuple[list[Place], list[Problem]]:

@@ -23,7 +23,16 @@ from pathlib import Path
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
 from .model import Incident, Sides
 from .places import Gazetteer, unknown_parents
-from .spec import ID_PATTERN, claim_to_data, incident_from_data, incident_to_data, places_from_data, sides_from_data
+from .spec import (
+    ID_PATTERN,
+    claim_to_data,
+    incident_from_data,
+    incident_to_data,
+    places_from_data,
+    sides_from_data,
+    weapons_from_data,
+)
+from .weapons import WeaponKinds
 from .yamlio import LineList, LineMap, YamlSyntaxError, dump_yaml, read_yaml
 
 try:
@@ -34,6 +43,7 @@ except ImportError:  # pragma: no cover - Windows: claims are then not serialise
 MAX_RECORD_BYTES = 256 * 1024
 SIDES_FILE = "sides.yaml"
 PLACES_FILE = "places.yaml"
+WEAPONS_FILE = "weapons.yaml"
 ENV_VAR = "INCIDENTS_RECORDS"
 
 
@@ -110,7 +120,7 @@ def _walk(root: Path, years: Iterable[int] | None = None) -> _Tree:
     Written on os.scandir rather than os.walk because os.walk leaves out, without a word, both a
     folder it cannot read and a linked folder: every record in them would be missing from every
     count. Here each is returned with the reason, for load() to report."""
-    settings = {root / SIDES_FILE, root / PLACES_FILE}
+    settings = {root / SIDES_FILE, root / PLACES_FILE, root / WEAPONS_FILE}
     tree = _Tree()
     tops = []
     for year in [None] if years is None else sorted(set(years)):
@@ -541,6 +551,19 @@ def read_gazetteer(root: Path | None, display: Callable[[Path], str] = str) -> t
         problems += read_problems + local_problems
     # A local place may sit within a built-in one: containment is checked on the merged list.
     return Gazetteer(places), problems + unknown_parents(places)
+
+
+def read_weapons(root: Path | None, display: Callable[[Path], str] = str) -> tuple[WeaponKinds, list[Problem]]:
+    """The built-in weapon vocabulary, extended by `root`'s weapons.yaml."""
+    builtin_text = resources.files("incidents").joinpath("data/weapons.yaml").read_text("utf-8")
+    kinds, problems = weapons_from_data(read_yaml(builtin_text), "incidents/data/weapons.yaml")
+    vocabulary = WeaponKinds(kinds)
+    path = root / WEAPONS_FILE if root else None
+    if root and path and os.path.lexists(path):
+        data, read_problems = read_data(path, display(path), root)
+        local, local_problems = weapons_from_data(data, display(path)) if not read_problems else ({}, [])
+        vocabulary, problems = vocabulary.extended(local), problems + read_problems + local_problems
+    return vocabulary, problems
 
 
 def render_record(incident: Incident) -> str:

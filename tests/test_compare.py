@@ -2,7 +2,17 @@
 
 import pytest
 
-from incidents.compare import AGREE, CONFLICT, ONE_SIDED, compare, comparison_data, initiator_verdict
+from incidents.api import Records
+from incidents.compare import (
+    AGREE,
+    COMPATIBLE,
+    CONFLICT,
+    MIRROR,
+    ONE_SIDED,
+    compare,
+    comparison_data,
+    initiator_verdict,
+)
 from incidents.model import Sides
 from incidents.spec import incident_from_data
 from incidents.store import Store
@@ -91,21 +101,41 @@ def test_an_aspect_no_one_states_has_no_row():
     assert "weapons" not in verdicts(make(claim(side="armenia"), claim(side="azerbaijan")))
 
 
-def test_different_weapons_conflict_shared_ones_agree():
+KINDS = Records(BUNDLED).weapons()
+
+
+def weapons_of(*claims):
+    return verdicts(make(*claims), weapons=KINDS)["weapons"]
+
+
+def test_each_side_naming_the_others_weapons_is_a_mirror_not_agreement():
+    # seed 004: Azerbaijan alleged "combat drones employed by Armenia"; Armenia accused Baku of
+    # "launching artillery attacks".
+    armenia = claim(side="armenia", initiator="azerbaijan", weapons=["artillery"])
+    azerbaijan = claim(side="azerbaijan", initiator="armenia", weapons=["combat drones"])
+    assert weapons_of(armenia, azerbaijan) == MIRROR
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("drones", "drone"), ("Artillery", "artillery fire"), ("UAV", "combat drones"), ("howitzers", "artillery")],
+)
+def test_one_weapon_under_two_names_agrees(a, b):
+    # issue 12: "drones" against "drone" and "Artillery" against "artillery fire" were conflicts.
     assert (
-        verdicts(make(claim(side="armenia", weapons=["artillery"]), claim(side="azerbaijan", weapons=["drones"])))[
-            "weapons"
-        ]
-        == CONFLICT
-    )
-    assert (
-        verdicts(
-            make(
-                claim(side="armenia", weapons=["Artillery", "drones"]), claim(side="azerbaijan", weapons=["artillery"])
-            )
-        )["weapons"]
+        weapons_of(
+            claim(side="armenia", initiator="azerbaijan", weapons=[a]),
+            claim(side="eu-mission", initiator="azerbaijan", weapons=[b]),
+        )
         == AGREE
     )
+
+
+def test_different_weapons_of_one_side_can_both_be_true_and_a_denial_conflicts():
+    one = claim(side="armenia", initiator="azerbaijan", weapons=["artillery"])
+    other = claim(side="eu-mission", initiator="azerbaijan", weapons=["mortars"])
+    assert weapons_of(one, other) == COMPATIBLE
+    assert weapons_of(one, claim(side="azerbaijan", stance="denies", denies=["weapons"])) == CONFLICT
 
 
 def test_two_allegations_are_not_an_agreement():
@@ -266,3 +296,14 @@ def test_with_one_side_shown_there_are_no_verdicts_and_no_mirror():
 def test_times_agree_within_a_tolerance_and_offsets_are_applied(a, b, expected):
     value = make(claim(side="armenia", window=a), claim(side="azerbaijan", window=b))
     assert verdicts(value).get("window") == expected
+
+
+def test_a_records_directory_adds_weapon_names(make_records):
+    root = make_records(incident(claims=[
+        claim(side="armenia", initiator="azerbaijan", weapons=["Bayraktar"]),
+        claim(side="eu-mission", initiator="azerbaijan", weapons=["drones"]),
+    ]))  # fmt: skip
+    assert {r.key: r.verdict for r in Records(root).compare("2023-09-01-sotk").rows}["weapons"] == COMPATIBLE
+    (root / "weapons.yaml").write_text("weapons:\n  drone: [Bayraktar, TB2]\n")
+    assert {r.key: r.verdict for r in Records(root).compare("2023-09-01-sotk").rows}["weapons"] == AGREE
+    assert Records(root).check() == []  # weapons.yaml is a settings file, not a record
