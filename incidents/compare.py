@@ -232,22 +232,54 @@ def weapon_text(weapon: WeaponRef, claim: Claim) -> str:
     return f"{weapon.name} (used by {weapon.by})" if weapon.by else weapon.name
 
 
-def _places_judge(gazetteer: Gazetteer | None) -> Callable[[list[object]], Verdict | None]:
-    """Places agree when some place of each side is the same as, or inside, one of the other's
-    (Zod = Sotk; Sotk lies in Vardenis). Disjoint known places conflict; with unknown names and
-    no match, nothing can be said."""
+def places_verdict(gazetteer: Gazetteer | None) -> Callable[[Incident, list[str]], Verdict | None]:
+    """Places compared by role, through the gazetteer (one place under any name, or one inside
+    the other: Zod = Sotk, Sotk lies in Vardenis), between each side's latest statement naming
+    places:
+    - mirror: the place one side says the fire came from is where the other says it was hit
+      (Azerbaijan: fire from Gorus; Armenia: Goris hit);
+    - agree: both name a place in the same role, or one names where it happened at all;
+    - compatible: different places with roles that can all be true (each side's own positions hit);
+    - conflict: each says where it happened (no roles), and the places are known and apart;
+    - one-sided: only one side names places; none: unknown names, so nothing can be said."""
 
     def related(a: str, b: str) -> bool:
         if a == b:
             return True
         return bool(gazetteer) and UNKNOWN not in (a[0], b[0]) and gazetteer.related(a, b)  # type: ignore[union-attr]
 
-    def judge(values: list[object]) -> Verdict | None:
-        sets = [v for v in values if isinstance(v, frozenset)]
-        if all(any(related(a, b) for a in x for b in y) for x in sets for y in sets):
+    def meets(xs: set[str], ys: set[str]) -> bool:
+        return any(related(x, y) for x in xs for y in ys)
+
+    def pair(a: dict[PlaceRole, set[str]], b: dict[PlaceRole, set[str]]) -> Verdict | None:
+        if meets(a[PlaceRole.FROM], b[PlaceRole.AT]) or meets(b[PlaceRole.FROM], a[PlaceRole.AT]):
+            return MIRROR
+        everywhere_a, everywhere_b = set().union(*a.values()), set().union(*b.values())
+        if (
+            any(meets(a[role], b[role]) for role in PlaceRole)
+            or meets(a[PlaceRole.NEAR], everywhere_b)
+            or meets(b[PlaceRole.NEAR], everywhere_a)
+        ):
             return AGREE
-        known = all(not key.startswith(UNKNOWN) for keys in sets for key in keys)
-        return CONFLICT if known else None
+        if any(key.startswith(UNKNOWN) for key in everywhere_a | everywhere_b):
+            return None
+        only_near = not (a[PlaceRole.FROM] | a[PlaceRole.AT] | b[PlaceRole.FROM] | b[PlaceRole.AT])
+        return CONFLICT if only_near else COMPATIBLE
+
+    def judge(incident: Incident, chosen: list[str]) -> Verdict | None:
+        statements = by_side(incident)
+        said = {}
+        for side in chosen:
+            latest = next((c for c in reversed(statements.get(side, [])) if c.places), None)
+            if latest:
+                said[side] = {
+                    role: {_place_key(gazetteer, p) for p in latest.places if p.role == role} for role in PlaceRole
+                }
+        if len(said) < 2:
+            return ONE_SIDED if said else None
+        named = list(said.values())
+        found = {pair(x, y) for n, x in enumerate(named) for y in named[n + 1 :]}
+        return next((v for v in (CONFLICT, MIRROR, COMPATIBLE, AGREE) if v in found), None)
 
     return judge
 
@@ -307,8 +339,9 @@ def aspects(
         Aspect(
             "places",
             "Places",
-            lambda c: frozenset(_place_key(gazetteer, p) for p in c.places) or None,  # roles: issue 12
-            _places_judge(gazetteer),
+            lambda c: frozenset(_place_key(gazetteer, p) for p in c.places) or None,
+            None,
+            judge_incident=places_verdict(gazetteer),
         ),
         Aspect("initiator", "Started by", lambda c: c.initiator, None, judge_incident=initiator_verdict),
         Aspect("target", "Target", lambda c: c.target, _same_words),

@@ -102,6 +102,7 @@ def test_an_aspect_no_one_states_has_no_row():
 
 
 KINDS = Records(BUNDLED).weapons()
+GAZETTEER = Records(BUNDLED).gazetteer()
 
 
 def weapons_of(*claims):
@@ -307,3 +308,36 @@ def test_a_records_directory_adds_weapon_names(make_records):
     (root / "weapons.yaml").write_text("weapons:\n  drone: [Bayraktar, TB2]\n")
     assert {r.key: r.verdict for r in Records(root).compare("2023-09-01-sotk").rows}["weapons"] == AGREE
     assert Records(root).check() == []  # weapons.yaml is a settings file, not a record
+
+
+def places_of(*claims):
+    return compare(make(*claims), SIDES, gazetteer=GAZETTEER, weapons=KINDS)
+
+
+def test_fire_from_where_the_other_says_it_was_hit_is_a_mirror():
+    # dating.md, 13 September 2022. Trend, citing Azerbaijan's MoD: fire "including mortars" from
+    # the direction of Basarkechar, Istisu, Garakilsa and Gorus. Mediamax, Armenia's MoD:
+    # Azerbaijani units "opened fire with artillery, mortars and UAVs at positions towards Sotk,
+    # Vardenis, Goris, Kapan, Artanish and Ishkhanasar".
+    azerbaijan = claim(side="azerbaijan", initiator="armenia", weapons=["mortars"],
+                       places=[{"name": n, "role": "from"} for n in ("Basarkechar", "Garakilsa", "Gorus")])  # fmt: skip
+    armenia = claim(side="armenia", initiator="azerbaijan", weapons=["artillery", "mortars", "UAVs"],
+                    places=[{"name": n, "role": "at"} for n in ("Sotk", "Vardenis", "Goris", "Kapan", "Artanish")])  # fmt: skip
+    rows = {r.key: r.verdict for r in places_of(azerbaijan, armenia).rows}
+    assert rows["places"] == MIRROR and rows["weapons"] == MIRROR
+
+
+def test_each_sides_own_places_hit_can_both_be_true():
+    # 02-trend: Armenian units "opened artillery fire at Azerbaijani positions" in the direction of
+    # Azerbaijan's Tovuz district; 25-reporteram: a resident of "the Chinari village (Tavush
+    # region)" was hit in an Azerbaijani drone strike.
+    azerbaijan = claim(side="azerbaijan", initiator="armenia", places=[{"name": "Tovuz district", "role": "at"}])
+    armenia = claim(side="armenia", initiator="azerbaijan", places=[{"name": "Chinari", "role": "at"}])
+    assert {r.key: r.verdict for r in places_of(azerbaijan, armenia).rows}["places"] == COMPATIBLE
+
+
+def test_two_places_for_where_it_happened_conflict_and_one_place_under_two_names_agrees():
+    apart = places_of(claim(side="armenia", places=["Sotk"]), claim(side="azerbaijan", places=["Kalbajar"]))
+    assert {r.key: r.verdict for r in apart.rows}["places"] == CONFLICT
+    same = places_of(claim(side="armenia", places=["Sotk"]), claim(side="azerbaijan", places=["Zod"]))
+    assert {r.key: r.verdict for r in same.rows}["places"] == AGREE
