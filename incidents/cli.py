@@ -15,7 +15,7 @@ import click
 
 from . import fields, render, spec
 from .api import Records, Selection, similar_note
-from .compare import comparison_data, initiator_verdict
+from .compare import comparison_data, started_by
 from .entry import IncidentDraft, read_bound
 from .errors import EXIT_ABORTED, EXIT_DATA, IncidentsError, Problem, RecordProblems, Severity, UsageError
 from .model import STATUSES
@@ -215,8 +215,8 @@ def list_command(session: Session, filters: Filters, limit: int | None, naming: 
     """List incidents, newest first."""
     found = session.report(session.records.select(filters)).incidents
     cap = (100 if fmt == "table" else 0) if limit is None else limit
-    entries = listed(found[:cap] if cap else found)
     sides, namer = session.records.sides(), session.namer(naming)
+    entries = listed(found[:cap] if cap else found, sides)
     table = functools.partial(render.incident_table, entries, len(found), sides, namer)
     render.output(fmt, [list_row(e) for e in entries], table, LIST_COLUMNS)
 
@@ -230,7 +230,11 @@ def show(session: Session, incident_id: str, naming: str | None, fmt: str) -> No
     """Show one incident with every claim in full."""
     incident = session.records.incident(incident_id)
     view = functools.partial(
-        render.incident_detail, incident, initiator_verdict(incident), session.records.sides(), session.namer(naming)
+        render.incident_detail,
+        incident,
+        started_by(incident, session.records.sides()),
+        session.records.sides(),
+        session.namer(naming),
     )
     render.output(fmt, spec.incident_to_data(incident), view)
 

@@ -11,8 +11,9 @@ rows that only describe (who spoke, the source) carry no verdict.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -59,6 +60,80 @@ def chronological(claims: Iterable[Claim]) -> list[Claim]:
     indexed = list(enumerate(claims))
     undated = (date.min, time.min)
     return [c for _, c in sorted(indexed, key=lambda ic: (ic[1].reported.key if ic[1].reported else undated, ic[0]))]
+
+
+# --- whose account: the official voice, and what was withdrawn -----------------------------------
+
+
+def _words(text: str) -> set[str]:
+    """A body's name as a set of words, so that 'Defense Ministry', 'Ministry of Defence' and
+    'MoD' are one voice."""
+    words = {fold(w).replace("defense", "defence") for w in re.split(r"[\s,()/-]+", text) if w}
+    words -= {"of", "the", "s"}
+    return words | ({"ministry", "defence"} if "mod" in words else set())
+
+
+def is_official(claim: Claim, sides: Sides) -> bool:
+    """Whether a statement is its side's official account: its body is the side's voice (by
+    default the Ministry of Defence; sides.yaml may name another), or it names no body."""
+    side = sides.get(claim.side)
+    return claim.by is None or side is None or _words(side.voice) <= _words(claim.by)
+
+
+def withdrawn(incident: Incident) -> Incident:
+    """The incident without what was retracted: a claim withdrawn whole is left out, one
+    withdrawn in some aspects loses those (a figure, the weapons, the places…)."""
+    retracted: dict[str, set[str]] = {}
+    for claim in incident.claims:
+        if claim.retracts:
+            retracted.setdefault(claim.retracts.claim, set()).update(claim.retracts.aspects or {"*"})
+    kept = []
+    for claim_id, claim in zip(incident.claim_ids, incident.claims, strict=True):
+        aspects = retracted.get(claim_id, set())
+        if "*" not in aspects:
+            kept.append(_without(claim, aspects) if aspects else claim)
+    return replace(incident, claims=tuple(kept))
+
+
+def _without(claim: Claim, aspects: set[str]) -> Claim:
+    cleared: dict[str, Any] = {}
+    for key, empty in (("initiator", None), ("target", None), ("weapons", ()), ("places", ()), ("window", Window()),
+                       ("violations", None)):  # fmt: skip
+        if key in aspects:
+            cleared[key] = empty
+    figures = tuple(f for f in claim.casualties if _figure_key(f.side, f.civilian, str(f.kind)) not in aspects)
+    return replace(claim, casualties=figures, **cleared)
+
+
+def _figure_key(side: str, civilian: bool, kind: str) -> str:
+    return f"casualties.{side}.{'civilians.' if civilian else ''}{kind}"
+
+
+def official_view(incident: Incident, sides: Sides) -> Incident:
+    """The incident as each side officially tells it: what was retracted left out, and for a
+    side whose official voice spoke, only that voice's statements (the others are shown apart
+    by `diff`, never replacing it)."""
+    view = withdrawn(incident)
+    speaking = {c.side for c in view.claims if is_official(c, sides)}
+    return replace(view, claims=tuple(c for c in view.claims if c.side not in speaking or is_official(c, sides)))
+
+
+def other_voices(incident: Incident, sides: Sides) -> dict[tuple[str, str], list[Claim]]:
+    """(side, body) -> that body's statements, for the bodies of a side that are not its official
+    voice while that voice has spoken (the Human Rights Defender beside the MoD)."""
+    view = withdrawn(incident)
+    speaking = {c.side for c in view.claims if is_official(c, sides)}
+    voices: dict[tuple[str, str], list[Claim]] = {}
+    for claim in chronological(view.claims):
+        if claim.side in speaking and not is_official(claim, sides):
+            voices.setdefault((claim.side, claim.by or ""), []).append(claim)
+    return voices
+
+
+def started_by(incident: Incident, sides: Sides) -> Verdict | None:
+    """Who started it, as `list`, `show`, `diff` and `summary` all say it: initiator_verdict on
+    each side's official account."""
+    return initiator_verdict(official_view(incident, sides))
 
 
 def by_side(incident: Incident) -> dict[str, list[Claim]]:
@@ -361,7 +436,7 @@ def aspects(
         who = sides.name(side) + (" civilians" if civilian else "")
         rows.append(
             Aspect(
-                f"casualties.{side}.{'civilians.' if civilian else ''}{kind}",
+                _figure_key(side, civilian, kind),
                 f"{who} {CasualtyKind(kind).label}",
                 _figure(side, civilian, kind),
                 _counts,
@@ -426,24 +501,31 @@ def compare(
     Verdicts always weigh each side's latest account. With `every`, the columns are the single
     statements (`armenia#1`, `armenia#2`, …) instead of the sides, to show every revision.
     """
-    statements = by_side(incident)
+    view = official_view(incident, sides)  # each side's official voice; retractions honoured
+    statements = by_side(view)
     chosen = columns or default_columns(incident, sides)
     shown = (
-        [(f"{side}#{n}", [claim]) for side in chosen for n, claim in enumerate(statements.get(side, []), 1)]
+        [(f"{side}#{n}", [claim]) for side in chosen for n, claim in enumerate(by_side(incident).get(side, []), 1)]
         if every
         else [(side, statements.get(side, [])) for side in chosen]
     )
+    if not every:  # the side's other bodies, each its own column, judged with nothing
+        shown += [
+            (f"{side}@{body}", claims)
+            for (side, body), claims in other_voices(incident, sides).items()
+            if side in chosen
+        ]
     rows = []
     judging = len(chosen) > 1  # with one side shown there is nothing to judge it against
-    for aspect in aspects(incident, sides, gazetteer, weapons):
+    for aspect in aspects(view, sides, gazetteer, weapons):
         latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
         cells = {column: _cell(aspect, claims) for column, claims in shown}
-        if not latest:
+        if not any(cell.text for cell in cells.values()):
             continue
-        verdict = _verdict(aspect, latest, incident, chosen) if judging else None
+        verdict = _verdict(aspect, latest, view, chosen) if judging and latest else None
         rows.append(Row(aspect.key, aspect.label, cells, verdict))
     notes = same_place_notes(statements, chosen, sides, gazetteer) if gazetteer else []
-    said = reading(incident, sides) if judging else f"the account of {sides.name(chosen[0])} alone: no verdicts"
+    said = reading(view, sides) if judging else f"the account of {sides.name(chosen[0])} alone: no verdicts"
     return Comparison(incident, [column for column, _ in shown], rows, said, notes)
 
 
@@ -620,7 +702,7 @@ def overview(
         "end_date": incident.end_date.isoformat() if incident.end_date else None,
         "date_precision": str(incident.date_precision),
         "sides": per_side,
-        "initiator_verdict": initiator_verdict(incident, judged),
+        "initiator_verdict": initiator_verdict(official_view(incident, sides), judged),
         "casualties_verdict": _worst(casualty_verdicts),
     }
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .compare import Verdict, initiator_verdict
-from .model import Incident, PlaceRef
+from .compare import Verdict, started_by
+from .model import Incident, PlaceRef, Sides
 from .places import Gazetteer, fold, loose
 
 PlaceMatcher = Callable[[PlaceRef | str, Iterable[PlaceRef | str]], bool]
@@ -133,8 +133,8 @@ class Listed:
     started_by: Verdict | None
 
 
-def listed(incidents: Iterable[Incident]) -> list[Listed]:
-    return [Listed(i, initiator_verdict(i)) for i in incidents]
+def listed(incidents: Iterable[Incident], sides: Sides) -> list[Listed]:
+    return [Listed(i, started_by(i, sides)) for i in incidents]
 
 
 LIST_COLUMNS = (

@@ -411,8 +411,10 @@ def claim_added(result: Any, display: Callable[[Path], str]) -> None:
 
 
 def _column_title(column: str, sides: Sides) -> str:
+    """'Armenia', 'Armenia #2' (one statement of --all), 'Armenia: Human Rights Defender' (a voice)."""
+    column, _, body = column.partition("@")
     side, _, number = column.partition("#")
-    return sides.name(side) + (f" #{number}" if number else "")
+    return sides.name(side) + (f" #{number}" if number else "") + (f": {body}" if body else "")
 
 
 def _cell_text(row: Row, cell: Cell, sides: Sides) -> Text:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .compare import CONFLICT, admitted, blamed, by_side, compare
+from .compare import CONFLICT, admitted, blamed, by_side, compare, official_view
 from .model import CASUALTY_KINDS, Count, Incident, Sides, Topic, Vocabulary
 
 
@@ -73,6 +73,7 @@ def summarise(
 ) -> Summary:
     principal = sides.principal
     regions_of = region_names or (lambda i: list(i.region))
+    told = [official_view(i, sides) for i in incidents]  # each side's official voice, retractions honoured
     both = [i for i in incidents if set(principal[:2]) <= set(i.claimants)]
     conflicting = sum(1 for i in both if any(r.verdict == CONFLICT for r in compare(i, sides).rows))
     region_counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)))
@@ -84,9 +85,9 @@ def summarise(
         breakdown=breakdown,
         buckets=_buckets(incidents, breakdown, regions_of, sides),
         regions=sorted(region_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-        blame=_blame(incidents),
-        admissions=_admissions(incidents),
-        casualties=_casualties(incidents, sides),
+        blame=_blame(told),
+        admissions=_admissions(told),
+        casualties=_casualties(told, sides),
         period=(min(i.date for i in incidents), max(i.end_date or i.date for i in incidents)) if incidents else None,
     )
 

@@ -12,6 +12,7 @@ from incidents.compare import (
     compare,
     comparison_data,
     initiator_verdict,
+    official_view,
 )
 from incidents.model import Sides
 from incidents.spec import incident_from_data
@@ -341,3 +342,41 @@ def test_two_places_for_where_it_happened_conflict_and_one_place_under_two_names
     assert {r.key: r.verdict for r in apart.rows}["places"] == CONFLICT
     same = places_of(claim(side="armenia", places=["Sotk"]), claim(side="azerbaijan", places=["Zod"]))
     assert {r.key: r.verdict for r in same.rows}["places"] == AGREE
+
+
+STEPANYAN = "Ministry of Defence (spokeswoman Shushan Stepanyan)"
+
+
+def test_a_sides_account_is_its_official_voice_and_other_bodies_stand_apart():
+    # 24-defensepost-afp (12 July 2020): "There were no casualties among Armenian servicemen,"
+    # Armenia's defense ministry spokeswoman, Shushan Stepanyan, said. 23-ap (13 July):
+    # "Armenian Defense Ministry spokeswoman Shushan Stepanyan said Monday that two Armenian troops
+    # were wounded. Armenian Prime Minister Nikol Pashinyan accused Azerbaijan of provoking the
+    # clashes". The Prime Minister, entered last, must not stand in for the Ministry.
+    value = make(
+        claim(side="azerbaijan", by="Defense Ministry", reported="2020-07-12", initiator="armenia"),
+        claim(side="armenia", by=STEPANYAN, reported="2020-07-12", casualties={"armenia": {"killed_or_wounded": 0}}),
+        claim(side="armenia", by=STEPANYAN, reported="2020-07-13", casualties={"armenia": {"wounded": 2}}),
+        claim(side="armenia", by="Prime Minister Nikol Pashinyan", reported="2020-07-13", initiator="azerbaijan"),
+    )
+    result = compare(value, SIDES)
+    assert result.sides == ["armenia", "azerbaijan", "armenia@Prime Minister Nikol Pashinyan"]
+    started = next(r for r in result.rows if r.key == "initiator")
+    assert (
+        started.cells["armenia"].text is None
+        and started.cells["armenia@Prime Minister Nikol Pashinyan"].text == "azerbaijan"
+    )
+    assert started.verdict == ONE_SIDED  # only Azerbaijan's official voice names who started it
+    wounded = next(r for r in result.rows if r.key == "casualties.armenia.wounded")
+    assert wounded.cells["armenia"].text == "2"
+
+
+def test_a_retracted_figure_or_statement_no_longer_counts():
+    value = make(
+        claim(id="c1", side="armenia", casualties={"armenia": {"killed": 3, "wounded": 2}}, initiator="azerbaijan"),
+        claim(id="c2", side="armenia", retracts={"claim": "c1", "aspects": ["casualties.armenia.killed"]}),
+    )
+    keys = {r.key for r in compare(value, SIDES).rows}
+    assert "casualties.armenia.wounded" in keys and "casualties.armenia.killed" not in keys
+    whole = make(claim(id="c1", side="armenia", initiator="azerbaijan"), claim(id="c2", side="armenia", retracts="c1"))
+    assert initiator_verdict(official_view(whole, SIDES)) is None
