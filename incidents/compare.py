@@ -26,11 +26,14 @@ from .model import (
     PlaceRef,
     PlaceRole,
     Sides,
+    Source,
     Stance,
     Topic,
     Vocabulary,
     WeaponRef,
     Window,
+    clock_text,
+    offset_text,
 )
 from .places import Gazetteer, fold
 from .weapons import WeaponKinds
@@ -461,6 +464,8 @@ class Cell:
 
     text: str | None
     revisions: list[tuple[str, str]] = field(default_factory=list)  # (date or '', earlier value)
+    value: Any = None  # the machine encoding of the latest value (docs/output.md), for --format
+    earlier: list[tuple[str, Any]] = field(default_factory=list)  # (date or '', encoded value)
 
 
 @dataclass
@@ -478,6 +483,33 @@ class Comparison:
     rows: list[Row]
     reading: str
     notes: list[str] = field(default_factory=list)  # e.g. one place under two names
+
+
+def encoded(aspect: Aspect, claim: Claim, value: object) -> Any:
+    """One machine encoding of every value, the one records use: counts as `3`, `"2+"`, `"2-4"`,
+    `"up to 70"` or `"some"`; dates ISO; places and weapons as lists of mappings; a source as
+    its fields. No display wording, no typographic quotes."""
+    if isinstance(value, Count):
+        return value.to_data()
+    if aspect.key == "places":
+        return [{"name": p.name, "role": str(p.role), "means": p.means} for p in claim.places]
+    if aspect.key == "weapons":
+        return [{"name": w.name, "used_by": claim.weapon_user(w)} for w in claim.weapons]
+    if aspect.key == "window" and isinstance(value, Window):
+        return {
+            "from": clock_text(value.start),
+            "to": clock_text(value.end),
+            "utc_offset": offset_text(value.utc_offset),
+        }
+    if aspect.key == "source":
+        return source_fields(claim.source)
+    return str(value)
+
+
+def source_fields(source: Source) -> dict[str, Any]:
+    return {k: v for k, v in (("title", source.title), ("publisher", source.publisher),
+            ("date", source.date.isoformat() if source.date else None), ("url", source.url), ("ref", source.ref),
+            ("key", source.key)) if v is not None}  # fmt: skip
 
 
 def _display(aspect: Aspect, claim: Claim, value: object) -> str:
@@ -566,11 +598,13 @@ def _cell(aspect: Aspect, claims: list[Claim]) -> Cell:
     if not stated:
         return Cell(None)
     claim, value = stated[-1]
-    cell = Cell(_display(aspect, claim, value))
+    cell = Cell(_display(aspect, claim, value), value=encoded(aspect, claim, value))
     for earlier, old in stated[:-1]:
         text = _display(aspect, earlier, old)
         if text != cell.text:
-            cell.revisions.append((earlier.reported.isoformat() if earlier.reported else "", text))
+            when = earlier.reported.isoformat() if earlier.reported else ""
+            cell.revisions.append((when, text))
+            cell.earlier.append((when, encoded(aspect, earlier, old)))
     return cell
 
 
@@ -660,12 +694,12 @@ def comparison_data(comparison: Comparison) -> dict[str, object]:
             {
                 "aspect": row.label,
                 "key": row.key,
-                "values": {side: cell.text for side, cell in row.cells.items()},
-                "verdict": row.verdict,
+                "values": {side: cell.value for side, cell in row.cells.items()},
+                "verdict": str(row.verdict) if row.verdict else None,
                 "revisions": {
-                    side: [{"reported": d or None, "value": v} for d, v in cell.revisions]
+                    side: [{"reported": d or None, "value": v} for d, v in cell.earlier]
                     for side, cell in row.cells.items()
-                    if cell.revisions
+                    if cell.earlier
                 },
             }
             for row in comparison.rows
@@ -688,9 +722,9 @@ def overview(
     comparison = compare(incident, sides, columns, gazetteer)
     per_side: dict[str, dict[str, object]] = {}
     for side in columns:
-        initiator = next((r.cells[side].text for r in comparison.rows if r.key == "initiator"), None)
+        initiator = next((r.cells[side].value for r in comparison.rows if r.key == "initiator"), None)
         losses = {
-            r.key.removeprefix("casualties."): r.cells[side].text
+            r.key.removeprefix("casualties."): r.cells[side].value
             for r in comparison.rows
             if r.key.startswith("casualties.") and r.cells[side].text
         }

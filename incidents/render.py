@@ -534,6 +534,7 @@ def _bars(buckets: list[tuple[str, int]], title: str) -> Table:
     most = max((n for _, n in buckets), default=0) or 1
     width = max(10, min(40, console().width - 30))
     for label, count in buckets:
+        label = label or "(no region)"  # summary.NO_REGION
         table.add_row(
             safe(label),
             str(count),

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from .compare import CONFLICT, admitted, blamed, by_side, compare, official_view
 from .model import CASUALTY_KINDS, Count, Incident, Sides, Topic, Vocabulary
 
+NO_REGION = ""  # the bucket of incidents without a region: shown as "(no region)", null in JSON
+
 
 class Breakdown(Vocabulary):
     MONTH = "month"
@@ -96,7 +98,7 @@ def _buckets(
     incidents: list[Incident], breakdown: Breakdown, regions_of: Callable[[Incident], list[str]], sides: Sides
 ) -> list[tuple[str, int]]:
     if breakdown == Breakdown.REGION:
-        counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)) or ["(no region)"])
+        counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)) or [NO_REGION])
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if breakdown == Breakdown.SIDE:
         counts = Counter(s for i in incidents for s in i.claimants)  # ids, as `blame` gives them
@@ -182,7 +184,7 @@ def summary_data(summary: Summary) -> dict[str, object]:
         },
         "breakdown": {
             "by": str(summary.breakdown),
-            "counts": [{"label": k, "incidents": v} for k, v in summary.buckets],
+            "counts": [{"label": k or None, "incidents": v} for k, v in summary.buckets],
         },
         "regions": [{"region": k, "incidents": v} for k, v in summary.regions],
         "blame": {claimant: dict(counts) for claimant, counts in summary.blame.items()},

@@ -454,7 +454,7 @@ def test_diff_without_id_takes_the_list_filters(cli):
     ]
     assert rows[0]["sides"]["armenia"] == {
         "initiator": "azerbaijan",
-        "casualties": {"armenia.killed": "3", "armenia.wounded": "2"},
+        "casualties": {"armenia.killed": 3, "armenia.wounded": 2},
     }
     assert rows[0]["initiator_verdict"] == "conflict"
     out = cli("--records", str(BUNDLED), "diff", "--side", "armenia").stdout
@@ -563,3 +563,31 @@ def test_check_reports_a_records_unknown_side_beside_its_other_problems(cli, mak
     out = cli("--records", str(root), "check").stdout
     assert "2023-02-02-a.yaml:4: tags: expected a list of text" in out
     assert "2023-02-02-a.yaml:6: claims[0].side: unknown side 'turkey'" in out
+
+
+def test_every_machine_format_encodes_a_count_one_way_with_no_display_words(cli, make_records):
+    # issue 12: machine output wrote one count three ways (2+, "at least 2", "1" as a string
+    # where show has 1, an en dash in ranges) and sources with typographic quotes.
+    figures = {"armenia": {"killed": 1, "wounded": "2+", "captured": "2-4", "killed_or_wounded": "some"}}
+    root = str(
+        make_records(
+            incident(region=[], claims=[claim(side="armenia", casualties=figures, source={"title": "A “quoted” head"})])
+        )
+    )
+    wanted = {"killed": 1, "wounded": "2+", "captured": "2-4", "killed_or_wounded": "some"}
+    shown = json.loads(cli("--records", root, "show", "2023-09-01-sotk", "--format", "json").stdout)
+    assert shown["claims"][0]["casualties"]["armenia"] == wanted
+    rows = json.loads(cli("--records", root, "diff", "2023-09-01-sotk", "--format", "json").stdout)["rows"]
+    assert {
+        r["key"].rsplit(".", 1)[1]: r["values"]["armenia"] for r in rows if r["key"].startswith("casualties.")
+    } == wanted
+    overview = json.loads(cli("--records", root, "diff", "--format", "json").stdout)[0]["sides"]["armenia"][
+        "casualties"
+    ]
+    assert {k.rsplit(".", 1)[1]: v for k, v in overview.items()} == wanted
+    summary = json.loads(cli("--records", root, "summary", "--format", "json").stdout)
+    assert {c["kind"]: c["admitted"] for c in summary["casualties"]} == wanted
+    by_region = json.loads(cli("--records", root, "summary", "--by", "region", "--format", "json").stdout)
+    assert by_region["breakdown"]["counts"] == [{"label": None, "incidents": 1}]
+    source = next(r for r in rows if r["key"] == "source")["values"]["armenia"]
+    assert source == {"title": "A “quoted” head"}  # the title as written, not wrapped in display quotes

@@ -83,7 +83,7 @@ def test_the_latest_statement_counts_and_earlier_ones_are_revisions():
     assert row.cells["armenia"].revisions == [("2023-09-01", "2")]
     data = comparison_data(comparison)
     assert data["rows"][[r["key"] for r in data["rows"]].index(row.key)]["revisions"] == {
-        "armenia": [{"reported": "2023-09-01", "value": "2"}]
+        "armenia": [{"reported": "2023-09-01", "value": 2}]
     }
 
 

@@ -141,8 +141,8 @@ def test_a_revised_toll_is_a_new_claim_that_names_the_one_it_revises(cli, make_r
     ]
     rows = json.loads(cli("--records", str(root), "diff", "2020-07-12-tovuz", "--format", "json").stdout)["rows"]
     killed = next(r for r in rows if r["key"] == "casualties.azerbaijan.killed")
-    assert killed["values"]["azerbaijan"] == "3"
-    assert killed["revisions"]["azerbaijan"] == [{"reported": "2020-07-12", "value": "2"}]
+    assert killed["values"]["azerbaijan"] == 3  # as show and the record write it, not the text "3"
+    assert killed["revisions"]["azerbaijan"] == [{"reported": "2020-07-12", "value": 2}]
 
 
 def test_a_revision_must_name_a_claim_of_the_incident(cli, make_records):
