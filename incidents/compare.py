@@ -558,7 +558,22 @@ def compare(
         rows.append(Row(aspect.key, aspect.label, cells, verdict))
     notes = same_place_notes(statements, chosen, sides, gazetteer) if gazetteer else []
     said = reading(view, sides) if judging else f"the account of {sides.name(chosen[0])} alone: no verdicts"
+    if judging and (tolls := toll_reading(rows, chosen, sides)):
+        said = f"{said}; {tolls}"
     return Comparison(incident, [column for column, _ in shown], rows, said, notes)
+
+
+def toll_reading(rows: list[Row], chosen: list[str], sides: Sides) -> str:
+    """How the tolls differ, as an analyst would put it: 'Armenia killed: 3 per Armenia against
+    at least 5 per Azerbaijan'; figures only one side gives are left to the table."""
+    parts = []
+    for row in rows:
+        if row.key.startswith("casualties.") and row.verdict == CONFLICT:
+            said = [
+                f"{row.cells[s].text} per {sides.name(s)}" for s in chosen if row.cells.get(s) and row.cells[s].text
+            ]
+            parts.append(f"{row.label}: {' against '.join(said)}")
+    return "; ".join(parts)
 
 
 def _verdict(aspect: Aspect, latest: list[object], incident: Incident, chosen: list[str]) -> Verdict | None:

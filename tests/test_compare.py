@@ -380,3 +380,14 @@ def test_a_retracted_figure_or_statement_no_longer_counts():
     assert "casualties.armenia.wounded" in keys and "casualties.armenia.killed" not in keys
     whole = make(claim(id="c1", side="armenia", initiator="azerbaijan"), claim(id="c2", side="armenia", retracts="c1"))
     assert initiator_verdict(official_view(whole, SIDES)) is None
+
+
+def test_the_reading_says_how_the_tolls_differ():
+    # 24-defensepost-afp: Armenia's MoD: "There were no casualties among Armenian servicemen";
+    # 02-trend: "Azerbaijan's armed response forced the Armenian army to retreat suffering losses."
+    value = make(
+        claim(side="armenia", initiator="azerbaijan", casualties={"armenia": {"killed_or_wounded": 0}}),
+        claim(side="azerbaijan", initiator="armenia", casualties={"armenia": {"killed_or_wounded": "some"}}),
+    )
+    reading = compare(value, SIDES).reading
+    assert "Armenia killed or wounded: 0 per Armenia against some (no number given) per Azerbaijan" in reading
