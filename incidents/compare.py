@@ -555,12 +555,35 @@ def compare(
         if not any(cell.text for cell in cells.values()):
             continue
         verdict = _verdict(aspect, latest, view, chosen) if judging and latest else None
+        if not every and _mark_denials(aspect, cells, statements, chosen) and judging and latest:
+            verdict = CONFLICT  # one side's figure or places against the other's denial of them
         rows.append(Row(aspect.key, aspect.label, cells, verdict))
     notes = same_place_notes(statements, chosen, sides, gazetteer) if gazetteer else []
     said = reading(view, sides) if judging else f"the account of {sides.name(chosen[0])} alone: no verdicts"
     if judging and (tolls := toll_reading(rows, chosen, sides)):
         said = f"{said}; {tolls}"
     return Comparison(incident, [column for column, _ in shown], rows, said, notes)
+
+
+def _topic_of(key: str) -> str | None:
+    """The topic a denial must name to deny a row: casualties for a figure, places for places."""
+    if key.startswith("casualties."):
+        return Topic.CASUALTIES.value
+    return Topic.PLACES.value if key == "places" else None
+
+
+def _mark_denials(
+    aspect: Aspect, cells: dict[str, Cell], statements: dict[str, list[Claim]], chosen: list[str]
+) -> bool:
+    """Show 'denies' in the cell of a side whose latest statement denies this row's topic (or the
+    whole account) without giving a value of its own; whether any cell was so marked."""
+    topic, marked = _topic_of(aspect.key), False
+    for side in chosen:
+        claims = statements.get(side, [])
+        if topic and claims and cells[side].text is None and denied(claims) & {topic, Topic.HAPPENED.value}:
+            cells[side] = Cell("denies", value="denies")
+            marked = True
+    return marked
 
 
 def toll_reading(rows: list[Row], chosen: list[str], sides: Sides) -> str:

@@ -391,3 +391,14 @@ def test_the_reading_says_how_the_tolls_differ():
     )
     reading = compare(value, SIDES).reading
     assert "Armenia killed or wounded: 0 per Armenia against some (no number given) per Azerbaijan" in reading
+
+
+def test_a_denial_of_the_losses_stands_against_the_other_sides_figure():
+    # 03-trend (22 July 2020), Dargahli: "we haven't had any losses, despite what the Armenian side
+    # is trying to claim": Azerbaijan denies the losses Armenia attributes to it.
+    value = make(
+        claim(side="armenia", initiator="azerbaijan", casualties={"azerbaijan": {"killed_or_wounded": "some"}}),
+        claim(side="azerbaijan", stance="denies", denies=["casualties"]),
+    )
+    row = next(r for r in compare(value, SIDES).rows if r.key == "casualties.azerbaijan.killed_or_wounded")
+    assert (row.cells["azerbaijan"].text, row.verdict) == ("denies", CONFLICT)
