@@ -115,6 +115,7 @@ _KIND_WORDS = {fold(word): kind for word, kind in _KIND_WORDS_RAW.items()}
 _BORDER_OF = re.compile(
     r"^\s*(?:the\s+)?border\s+(?:zone|zones|area|areas|section|villages?|settlements?)\s+of\s+", re.I
 )
+_KIND_OF = re.compile(r"^\s*(?:the\s+)?(?P<kind>\w+)\s+of\s+(?=\S)", re.I)
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<qualifier>[^()]+)\)\s*$")
 # The Azerbaijani MoD's formula: "the Zod direction of the Basarkechar region", "Arazdeyen
 # village of the Vedi region": a place, then what contains it.
@@ -236,10 +237,14 @@ class Gazetteer:
 
     def _candidates(self, name: str) -> tuple[list[str], bool]:
         name = _BORDER_OF.sub("", name) or name  # "the border zone of Gegharkunik province"
+        kinds: list[str | None] = []
+        kind_of = _KIND_OF.match(name)  # "the village of Sotk" is "Sotk village"
+        if kind_of and fold(kind_of["kind"]) in _KIND_WORDS:
+            kinds.append(_KIND_WORDS[fold(kind_of["kind"])])
+            name = name[kind_of.end() :]
         words = name.split()
         if words and words[0].casefold() == "the":
             words = words[1:]
-        kinds: list[str | None] = []
         while len(words) > 1 and fold(words[-1]) in _KIND_WORDS:
             kinds.append(_KIND_WORDS[fold(words.pop())])
         for text in dict.fromkeys([name, " ".join(words)]):

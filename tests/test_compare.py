@@ -402,3 +402,11 @@ def test_a_denial_of_the_losses_stands_against_the_other_sides_figure():
     )
     row = next(r for r in compare(value, SIDES).rows if r.key == "casualties.azerbaijan.killed_or_wounded")
     assert (row.cells["azerbaijan"].text, row.verdict) == ("denies", CONFLICT)
+
+
+def test_one_village_written_two_ways_agrees():
+    # issue 12: "Sotk village" against "the village of Sotk" was a conflict.
+    same = places_of(
+        claim(side="armenia", places=["Sotk village"]), claim(side="eu-mission", places=["the village of Sotk"])
+    )
+    assert {r.key: r.verdict for r in same.rows}["places"] == AGREE
