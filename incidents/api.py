@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -179,10 +180,13 @@ class Records:
             raise RecordProblems(problems)
         raise NotFoundError(f"no incident with id {incident_id!r} in {self.store.display(self.root)}")
 
-    def compare(self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False) -> Comparison:
+    def compare(
+        self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False, tolerance_minutes: int = 30
+    ) -> Comparison:
         incident = self.incident(incident_id)
         chosen = list(columns) if columns else None
-        return compare(incident, self.sides(), chosen, self.gazetteer(), every=every, weapons=self.weapons())
+        tolerance = timedelta(minutes=tolerance_minutes)
+        return compare(incident, self.sides(), chosen, self.gazetteer(), every, self.weapons(), tolerance)
 
     def overview(
         self, filters: Filters | None = None, columns: Sequence[str] | None = None

@@ -297,19 +297,20 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
 @click.option("--sides", "side_names", metavar="A,B,...",
               help="Sides to compare (default: the principal sides, and with an ID also every third party that spoke).")  # fmt: skip
 @click.option("--all", "every", is_flag=True, help="One column per statement, to show every revision.")
+@click.option("--tolerance", type=click.IntRange(0, 24 * 60), default=30, show_default=True, metavar="MINUTES",
+              help="How far apart two statements' times may be and still agree.")  # fmt: skip
 @filter_options
 @format_option("table", "json", "yaml")
 @pass_session
-def diff(
-    session: Session, incident_id: str | None, side_names: str | None, every: bool, filters: Filters, fmt: str
-) -> None:
+def diff(session: Session, incident_id: str | None, side_names: str | None, every: bool, tolerance: int,
+         filters: Filters, fmt: str) -> None:  # fmt: skip
     """Compare the sides' accounts of an incident; without ID, one row per incident."""
     records = session.records
     columns = list(
         dict.fromkeys(records.side(n.strip(), "--sides") for n in (side_names or "").split(",") if n.strip())
     )
     if incident_id:
-        comparison = records.compare(incident_id, columns, every)
+        comparison = records.compare(incident_id, columns, every, tolerance)
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, records.sides()))
         return
     rows, selection = records.overview(filters, columns)

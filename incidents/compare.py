@@ -253,9 +253,13 @@ TIME_TOLERANCE = timedelta(minutes=30)
 """How far apart two statements' times may be and still agree ("around 16:00", "around 16:20")."""
 
 
-def _windows(values: list[object]) -> Verdict | None:
-    """Windows agree when they overlap once widened by TIME_TOLERANCE, in UTC where both give
-    an offset. Times of day without a day are compared on the clock; a window with neither end
+def windows_verdict(tolerance: timedelta = TIME_TOLERANCE) -> Callable[[list[object]], Verdict | None]:
+    return lambda values: _windows(values, tolerance)
+
+
+def _windows(values: list[object], tolerance: timedelta = TIME_TOLERANCE) -> Verdict | None:
+    """Windows agree when they overlap once widened by `tolerance`, in UTC where both give an
+    offset. Times of day without a day are compared on the clock; a window with neither end
     comparable to the other's gets no verdict rather than a conflict."""
     windows = [v for v in values if isinstance(v, Window)]
     spans = [_span(w) for w in windows]
@@ -263,7 +267,7 @@ def _windows(values: list[object]) -> Verdict | None:
         return None
     known = [s for s in spans if s]
     apart = [_gap(a, b) for a in known for b in known]
-    return AGREE if all(g <= TIME_TOLERANCE for g in apart) else CONFLICT
+    return AGREE if all(g <= tolerance for g in apart) else CONFLICT
 
 
 def _span(window: Window) -> tuple[Any, Any] | None:
@@ -408,12 +412,16 @@ def weapons_verdict(kinds: WeaponKinds) -> Callable[[Incident, list[str]], Verdi
 
 
 def aspects(
-    incident: Incident, sides: Sides, gazetteer: Gazetteer | None = None, weapons: WeaponKinds | None = None
+    incident: Incident,
+    sides: Sides,
+    gazetteer: Gazetteer | None = None,
+    weapons: WeaponKinds | None = None,
+    tolerance: timedelta = TIME_TOLERANCE,
 ) -> list[Aspect]:
     """The rows for one incident: fixed aspects, then one row per casualty figure anyone gives."""
     kinds = weapons or WeaponKinds({})
     rows = [
-        Aspect("window", "Time window", lambda c: c.window or None, _windows),
+        Aspect("window", "Time window", lambda c: c.window or None, windows_verdict(tolerance)),
         Aspect(
             "places",
             "Places",
@@ -527,6 +535,7 @@ def compare(
     gazetteer: Gazetteer | None = None,
     every: bool = False,
     weapons: WeaponKinds | None = None,
+    tolerance: timedelta = TIME_TOLERANCE,
 ) -> Comparison:
     """Compare the claimants' accounts of one incident, aspect by aspect.
 
@@ -549,7 +558,7 @@ def compare(
         ]
     rows = []
     judging = len(chosen) > 1  # with one side shown there is nothing to judge it against
-    for aspect in aspects(view, sides, gazetteer, weapons):
+    for aspect in aspects(view, sides, gazetteer, weapons, tolerance):
         latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
         cells = {column: _cell(aspect, claims) for column, claims in shown}
         if not any(cell.text for cell in cells.values()):

@@ -1,5 +1,7 @@
 """Verdict logic on hand-made cases: revisions, lower bounds, ranges, silence, third parties."""
 
+import json
+
 import pytest
 
 from incidents.api import Records
@@ -410,3 +412,22 @@ def test_one_village_written_two_ways_agrees():
         claim(side="armenia", places=["Sotk village"]), claim(side="eu-mission", places=["the village of Sotk"])
     )
     assert {r.key: r.verdict for r in same.rows}["places"] == AGREE
+
+
+def test_the_time_tolerance_can_be_set(cli, make_records):
+    root = str(
+        make_records(
+            incident(
+                claims=[
+                    claim(side="armenia", window={"from": "16:00"}),
+                    claim(side="azerbaijan", window={"from": "16:50"}),
+                ]
+            )
+        )
+    )
+
+    def window_verdict(*args):
+        rows = json.loads(cli("--records", root, "diff", "2023-09-01-sotk", "--format", "json", *args).stdout)["rows"]
+        return next(r for r in rows if r["key"] == "window")["verdict"]
+
+    assert (window_verdict(), window_verdict("--tolerance", "60")) == ("conflict", "agree")
