@@ -17,11 +17,11 @@ The rule that no record with problems is used silently lives here: `select`, `in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .checks import check
 from .compare import Comparison, compare, overview
@@ -116,28 +116,25 @@ class Records:
     def gazetteer(self) -> Gazetteer:
         """The built-in gazetteer with the directory's places.yaml; without a directory, built-in."""
         if self._gazetteer is None:
-            try:
-                root: Path | None = self.store.root
-            except UsageError:  # no records directory: the built-in gazetteer alone
-                root = None
-            gazetteer, problems = read_gazetteer(root, self.store.display if root else str)
-            if problems:
-                raise RecordProblems(problems)
-            self._gazetteer = gazetteer
+            self._gazetteer = self._settings(read_gazetteer)
         return self._gazetteer
 
     def weapons(self) -> WeaponKinds:
         """The weapon vocabulary: built in, extended by the directory's weapons.yaml."""
         if self._weapons is None:
-            try:
-                root: Path | None = self.store.root
-            except UsageError:
-                root = None
-            weapons, problems = read_weapons(root, self.store.display if root else str)
-            if problems:
-                raise RecordProblems(problems)
-            self._weapons = weapons
+            self._weapons = self._settings(read_weapons)
         return self._weapons
+
+    def _settings(self, read: Callable[[Path | None, Callable[[Path], str]], tuple[Any, list[Problem]]]) -> Any:
+        """A settings file read over the built-in one; with no records directory, the built-in."""
+        try:
+            root: Path | None = self.store.root
+        except UsageError:
+            root = None
+        value, problems = read(root, self.store.display if root else str)
+        if problems:
+            raise RecordProblems(problems)
+        return value
 
     def matcher(self) -> PlaceMatcher:
         return gazetteer_matcher(self.gazetteer())
