@@ -513,8 +513,15 @@ class TextOr(Nested):
 
     def read(self, value: object, at: At) -> Any:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            name = Text().read(value, at)
-            return MISSING if name is MISSING else self.record.read({self.key: name}, at)
+            record = self.record
+            name = record.field(self.key).kind.read(value, at)
+            if name is MISSING:
+                return MISSING
+            if record.rules or any(f.required and f.name != self.key for f in record.fields):
+                return record.read({self.key: name}, at)
+            # The plain form, built directly: most places and weapons are written so (a hot path).
+            values = {f.attribute: name if f.name == self.key else f.default for f in record.fields}
+            return record.build(**values, meta=Meta(at.reading.path, at.line, f"{at.name}.", {}))
         return self.record.read(value, at)
 
     def write(self, value: Any) -> Any:

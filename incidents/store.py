@@ -242,12 +242,17 @@ def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
         return None, [whole_file(display, f"cannot read: {exc.strerror or exc}")]
     try:
         with os.fdopen(fd, "rb") as handle:
-            opened = os.fstat(handle.fileno()).st_mode
+            status = os.fstat(handle.fileno())
+            opened = status.st_mode
             if not stat.S_ISREG(opened):
                 return None, [
                     whole_file(display, f"not a regular file ({_kind(opened)}); a record is a plain text file")
                 ]
-            raw = handle.read(MAX_RECORD_BYTES + 1)
+            # Sized by the file (one byte more, to see it grew), never past the limit: reading
+            # MAX_RECORD_BYTES + 1 for every 1 KB record would allocate 256 KiB each time.
+            raw = handle.read(min(status.st_size, MAX_RECORD_BYTES) + 1)
+            if len(raw) > status.st_size and len(raw) <= MAX_RECORD_BYTES:  # it grew while read
+                raw += handle.read(MAX_RECORD_BYTES + 1 - len(raw))
     except OSError as exc:
         return None, [whole_file(display, f"cannot read: {exc.strerror or exc}")]
     if len(raw) > MAX_RECORD_BYTES:
