@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,7 +30,7 @@ from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, U
 from .model import NO_META, Incident, Sides, Source
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
-from .store import Loaded, Record, Store, find_records_dir, read_gazetteer, read_weapons
+from .store import Loaded, Record, Store, find_records_dir, read_data, read_gazetteer, read_weapons
 from .summary import Breakdown, Summary, summarise
 from .weapons import WeaponKinds
 
@@ -268,6 +268,15 @@ class Records:
         created, path = self.store.create(incident, exact=bool(draft.id))
         return Added(created, path, new_directory, similar, notes)
 
+    def _published(self, path: Path, key: str | None) -> date | None:
+        """The date of the source a claim cites by key, as the incident lists it (for a weekday)."""
+        if not key:
+            return None
+        data, problems = read_data(path, self.store.display(path), self.root)
+        incident = self.store.read_incident(data, self.store.display(path))[0] if not problems else None
+        listed = next((s for s in incident.sources if s.key == key), None) if incident else None
+        return listed.date if listed else None
+
     def fmt(self, write: bool = True, with_ids: bool = True, force: bool = False) -> Formatted:
         """Rewrite every valid record in canonical form (claim ids written out, so that they stay
         put when claims are reordered by hand). A file with comments is left alone unless `force`;
@@ -291,10 +300,10 @@ class Records:
         self, incident_id: str, values: ClaimValues, asker: Asker | None = None, reformat: bool = False
     ) -> ClaimAdded:
         """Append one side's account to a recorded incident, keeping a hand-edited file's layout."""
-        self.store.existing(incident_id)
+        path = self.store.existing(incident_id)
         notes: list[str] = []
         values = {**values, "places": self._settled(values.get("places") or [], "--place", asker, notes)}
-        claim = new_claim(values, self.sides())
+        claim = new_claim(values, self.sides(), self._published(path, values.get("source.key")))
 
         def append(current: Incident) -> Incident:  # under the record's lock: ids as the file has them
             for option, target in (

@@ -79,6 +79,8 @@ def _words(text: str) -> set[str]:
 def is_official(claim: Claim, sides: Sides) -> bool:
     """Whether a statement is its side's official account: its body is the side's voice (by
     default the Ministry of Defence; sides.yaml may name another), or it names no body."""
+    if claim.via is not None:  # known through another side's statement: not the side's own word
+        return False
     side = sides.get(claim.side)
     return claim.by is None or side is None or _words(side.voice) <= _words(claim.by)
 
@@ -90,6 +92,8 @@ def withdrawn(incident: Incident) -> Incident:
     for claim in incident.claims:
         if claim.retracts:
             retracted.setdefault(claim.retracts.claim, set()).update(claim.retracts.aspects or {"*"})
+        if claim.revises:  # a revised toll replaces the earlier one whole, whichever kinds it gives
+            retracted.setdefault(claim.revises, set()).add(_ALL_FIGURES)
     kept = []
     for claim_id, claim in zip(incident.claim_ids, incident.claims, strict=True):
         aspects = retracted.get(claim_id, set())
@@ -98,13 +102,20 @@ def withdrawn(incident: Incident) -> Incident:
     return replace(incident, claims=tuple(kept))
 
 
+_ALL_FIGURES = "casualties"
+
+
 def _without(claim: Claim, aspects: set[str]) -> Claim:
     cleared: dict[str, Any] = {}
     for key, empty in (("initiator", None), ("target", None), ("weapons", ()), ("places", ()), ("window", Window()),
                        ("violations", None)):  # fmt: skip
         if key in aspects:
             cleared[key] = empty
-    figures = tuple(f for f in claim.casualties if _figure_key(f.side, f.civilian, str(f.kind)) not in aspects)
+    figures = tuple(
+        f
+        for f in claim.casualties
+        if _ALL_FIGURES not in aspects and _figure_key(f.side, f.civilian, str(f.kind)) not in aspects
+    )
     return replace(claim, casualties=figures, **cleared)
 
 
@@ -117,8 +128,26 @@ def official_view(incident: Incident, sides: Sides) -> Incident:
     side whose official voice spoke, only that voice's statements (the others are shown apart
     by `diff`, never replacing it)."""
     view = withdrawn(incident)
-    speaking = {c.side for c in view.claims if is_official(c, sides)}
-    return replace(view, claims=tuple(c for c in view.claims if c.side not in speaking or is_official(c, sides)))
+    official = [c for c in view.claims if is_official(c, sides)]
+    said = {side: _stated(c for c in official if c.side == side) for side in {c.side for c in official}}
+    claims = []
+    for claim in view.claims:
+        if claim.side not in said or is_official(claim, sides):
+            claims.append(claim)
+        else:  # another body of the side: only what the official voice leaves unsaid counts
+            claims.append(_without(claim, said[claim.side]))
+    return replace(view, claims=tuple(claims))
+
+
+def _stated(claims: Iterable[Claim]) -> set[str]:
+    """The aspects a side's statements address: where it names the start, weapons, places, a
+    window, a target, a count, and each casualty figure."""
+    keys: set[str] = set()
+    for claim in claims:
+        keys |= {k for k, v in (("initiator", claim.initiator), ("weapons", claim.weapons), ("places", claim.places),
+                                ("window", claim.window), ("target", claim.target), ("violations", claim.violations)) if v}  # fmt: skip
+        keys |= {_figure_key(f.side, f.civilian, str(f.kind)) for f in claim.casualties}
+    return keys
 
 
 def other_voices(incident: Incident, sides: Sides) -> dict[tuple[str, str], list[Claim]]:
@@ -129,7 +158,8 @@ def other_voices(incident: Incident, sides: Sides) -> dict[tuple[str, str], list
     voices: dict[tuple[str, str], list[Claim]] = {}
     for claim in chronological(view.claims):
         if claim.side in speaking and not is_official(claim, sides):
-            voices.setdefault((claim.side, claim.by or ""), []).append(claim)
+            body = claim.by or (f"via {sides.name(claim.via.side)}" if claim.via else "")
+            voices.setdefault((claim.side, body), []).append(claim)
     return voices
 
 
@@ -543,7 +573,7 @@ def compare(
     statements (`armenia#1`, `armenia#2`, …) instead of the sides, to show every revision.
     """
     view = official_view(incident, sides)  # each side's official voice; retractions honoured
-    statements = by_side(view)
+    statements, history = by_side(view), by_side(incident)
     chosen = columns or default_columns(incident, sides)
     shown = (
         [(f"{side}#{n}", [claim]) for side in chosen for n, claim in enumerate(by_side(incident).get(side, []), 1)]
@@ -558,9 +588,13 @@ def compare(
         ]
     rows = []
     judging = len(chosen) > 1  # with one side shown there is nothing to judge it against
-    for aspect in aspects(view, sides, gazetteer, weapons, tolerance):
+    for aspect in aspects(incident, sides, gazetteer, weapons, tolerance):  # rows for every figure anyone gives
         latest = [v for side in chosen if (v := _latest(aspect, statements.get(side, []))) is not None]
-        cells = {column: _cell(aspect, claims) for column, claims in shown}
+        cells = {
+            column: _cell(aspect, _voiced(aspect, claims, sides) if column in chosen else claims,
+                          history.get(column, claims), sides, column in chosen)
+            for column, claims in shown
+        }  # fmt: skip
         if not any(cell.text for cell in cells.values()):
             continue
         verdict = _verdict(aspect, latest, view, chosen) if judging and latest else None
@@ -574,9 +608,10 @@ def compare(
     return Comparison(incident, [column for column, _ in shown], rows, said, notes)
 
 
-def _topic_of(key: str) -> str | None:
-    """The topic a denial must name to deny a row: casualties for a figure, places for places."""
-    if key.startswith("casualties."):
+def _topic_of(key: str, side: str) -> str | None:
+    """The topic a side's denial must name to deny a row: casualties for a figure of its own
+    losses ("we haven't had any losses"), places for places."""
+    if key.startswith(f"casualties.{side}."):
         return Topic.CASUALTIES.value
     return Topic.PLACES.value if key == "places" else None
 
@@ -586,9 +621,9 @@ def _mark_denials(
 ) -> bool:
     """Show 'denies' in the cell of a side whose latest statement denies this row's topic (or the
     whole account) without giving a value of its own; whether any cell was so marked."""
-    topic, marked = _topic_of(aspect.key), False
+    marked = False
     for side in chosen:
-        claims = statements.get(side, [])
+        claims, topic = statements.get(side, []), _topic_of(aspect.key, side)
         if topic and claims and cells[side].text is None and denied(claims) & {topic, Topic.HAPPENED.value}:
             cells[side] = Cell("denies", value="denies")
             marked = True
@@ -640,16 +675,38 @@ def _latest(aspect: Aspect, claims: list[Claim]) -> object:
     return values[-1] if values else None
 
 
-def _cell(aspect: Aspect, claims: list[Claim]) -> Cell:
+_STATEMENT_ROWS = {"by", "reported", "source", "stance"}  # about the statement, not the event
+
+
+def _voiced(aspect: Aspect, claims: list[Claim], sides: Sides) -> list[Claim]:
+    """A side column's statements for a row: for the rows about the statement itself (who spoke,
+    when, where read, its stance), its official voice's alone whenever that voice spoke."""
+    if aspect.key not in _STATEMENT_ROWS:
+        return claims
+    official = [c for c in claims if is_official(c, sides)]
+    return official or claims
+
+
+def _cell(aspect: Aspect, claims: list[Claim], history: list[Claim], sides: Sides, side_column: bool) -> Cell:
+    """A column's latest value of an aspect, from its account as it now stands, with the
+    different values its statements gave before (all of them, revised or withdrawn ones too).
+    In a side's column, a value another body of the side gave (where the official voice said
+    nothing of it) says whose it is."""
     stated = [(c, v) for c in claims if (v := aspect.read(c)) is not None]
     if not stated:
         return Cell(None)
     claim, value = stated[-1]
-    cell = Cell(_display(aspect, claim, value), value=encoded(aspect, claim, value))
-    for earlier, old in stated[:-1]:
+    current = _display(aspect, claim, value)
+    whose = f" (per {claim.by})" if side_column and claim.by and not is_official(claim, sides) else ""
+    cell = Cell(current + whose, value=encoded(aspect, claim, value))
+    until = claim.reported.key if claim.reported else None
+    for earlier in history:
+        old = aspect.read(earlier)
+        if old is None or (until and earlier.reported and earlier.reported.key > until):
+            continue
         text = _display(aspect, earlier, old)
-        if text != cell.text:
-            when = earlier.reported.isoformat() if earlier.reported else ""
+        when = earlier.reported.isoformat() if earlier.reported else ""
+        if text != current and (when, text) not in cell.revisions:
             cell.revisions.append((when, text))
             cell.earlier.append((when, encoded(aspect, earlier, old)))
     return cell
@@ -773,7 +830,7 @@ def overview(
         losses = {
             r.key.removeprefix("casualties."): r.cells[side].value
             for r in comparison.rows
-            if r.key.startswith("casualties.") and r.cells[side].text
+            if r.key.startswith("casualties.") and r.cells[side].text and r.cells[side].value != "denies"
         }
         per_side[side] = {"initiator": initiator, "casualties": losses}
     casualty_verdicts = [r.verdict for r in comparison.rows if r.key.startswith("casualties.")]

@@ -214,10 +214,12 @@ def casualty_answer(text: str) -> dict[str, list[str]]:
     return figures
 
 
-def new_claim(values: ClaimValues, sides: Sides) -> Claim:
-    """Validate a typed claim with the rules a claim in a file obeys."""
+def new_claim(values: ClaimValues, sides: Sides, published: date | None = None) -> Claim:
+    """Validate a typed claim with the rules a claim in a file obeys. `published` is the date of
+    the source it cites by key, against which a weekday in --reported is resolved."""
     data: dict[str, Any] = {}
-    published = read_date(values["source.date"], "--source-date")[0] if values.get("source.date") else None
+    if values.get("source.date"):
+        published = read_date(values["source.date"], "--source-date")[0]
     for path, value in values.items():
         if value in (None, "", (), []) or path.startswith(("window.", "casualties.")):
             continue
@@ -285,6 +287,11 @@ def _fields_typed(text: str, option: str, sides: Sides) -> dict[str, Any]:
             )
         if key in _SIDE_KEYS:
             value = side_id(value, sides, option)
+        if key == "events":  # events=died-of-wounds, or returned:2021-09-07|released:2021-10-01
+            fields[key] = [
+                dict(zip(("event", "date"), e.strip().split(":", 1), strict=False)) for e in value.split("|")
+            ]
+            continue
         fields[key] = _YES.get(value.lower(), value) if key == "civilian" else value
     return fields
 

@@ -266,7 +266,8 @@ SOURCE = RecordType(
     "source",
     "Where a claim was read: required, so that every claim can be traced.",
     (
-        Field("title", Text(), "Headline of the source.", option="--source-title", question="Source headline"),
+        Field("title", Text(), "Headline of the source.", option="--source-title", question="Source headline",
+              typed="A source without a headline needs --source-ref instead."),
         Field("publisher", Text(), "Who published it.", option="--source-publisher"),
         Field("date", IsoDate(), "When it was published.", option="--source-date", metavar="DATE"),
         Field("url", Text(), "Where it can be read.", option="--source-url"),
@@ -361,7 +362,7 @@ CLAIM = RecordType(
             "casualties", MapOf(SideRef(), _Losses(False), "mapping: side id → losses"),
             "Losses per side whose people were hit. Options: `--killed`, `--wounded`, `--captured`, `--missing` (`SIDE=N`, `SIDE:civilian=N`).", default=(), to_model=_figures, from_model=_losses_map,
         ),
-        Field("statement", Text(), "The statement, quoted from the source.", option="--statement", question="The statement, quoted or summarised"),
+        Field("statement", Text(), "The statement, quoted from the source.", option="--statement", question="The statement, quoted from the source"),
         Field("source", TextOr(lambda: SOURCE, key="key"), "Where the statement was read: in full, or the key of one of the incident's sources.",
               required=True, from_model=_cited,
               missing="every claim must cite a source: a title, a ref, or the key of one of the incident's sources"),

@@ -364,11 +364,12 @@ def test_a_sides_account_is_its_official_voice_and_other_bodies_stand_apart():
     result = compare(value, SIDES)
     assert result.sides == ["armenia", "azerbaijan", "armenia@Prime Minister Nikol Pashinyan"]
     started = next(r for r in result.rows if r.key == "initiator")
-    assert (
-        started.cells["armenia"].text is None
-        and started.cells["armenia@Prime Minister Nikol Pashinyan"].text == "azerbaijan"
-    )
-    assert started.verdict == ONE_SIDED  # only Azerbaijan's official voice names who started it
+    # The MoD named no one, so the Prime Minister's word is Armenia's on this, and says whose it is.
+    assert started.cells["armenia"].text == "azerbaijan (per Prime Minister Nikol Pashinyan)"
+    assert started.cells["armenia@Prime Minister Nikol Pashinyan"].text == "azerbaijan"
+    assert started.verdict == CONFLICT
+    by = next(r for r in result.rows if r.key == "by")
+    assert by.cells["armenia"].text == STEPANYAN  # the Ministry's statement is the Armenian account
     wounded = next(r for r in result.rows if r.key == "casualties.armenia.wounded")
     assert wounded.cells["armenia"].text == "2"
 

@@ -11,6 +11,7 @@ from incidents.store import Store
 
 from .conftest import claim, incident
 
+STEPANYAN = "Ministry of Defence (spokeswoman Shushan Stepanyan)"
 AFP_2020_07_12 = "Arch-foes Armenia and Azerbaijan on Sunday traded accusations (AFP, via The Defense Post)"
 
 
@@ -382,3 +383,110 @@ def test_a_third_party_stopping_a_clash_is_mediation_and_a_press_tally_a_stateme
     (root / "sides.yaml").write_text("sides:\n  rferl: {name: RFE/RL, type: media}\n")
     tally = added_claim(cli, root, "--side", "rferl", "--kind", "losses", "--statement", "killed at least 17 people")
     assert tally.kind == "losses" and Store(root).sides()[0].get("rferl").type == "media"
+
+
+# --- found by a new user entering the July 2020 reports ----------------------------------------------
+
+
+def test_another_bodys_figure_counts_where_the_official_voice_gave_none(cli, make_records):
+    # 25-reporteram: "According to official reports, the past days' skirmishes left overall four
+    # Armenian servicemen killed." 24-defensepost-afp: the MoD spokeswoman: "There were no
+    # casualties among Armenian servicemen" (of 12 July).
+    root = tovuz(make_records)
+    added_claim(
+        cli,
+        root,
+        "--side",
+        "armenia",
+        "--by",
+        STEPANYAN,
+        "--initiator",
+        "azerbaijan",
+        "--killed-or-wounded",
+        "armenia=0",
+    )
+    added_claim(
+        cli,
+        root,
+        "--side",
+        "armenia",
+        "--by",
+        "official reports (per ReporterAM)",
+        "--kind",
+        "losses",
+        "--killed",
+        "armenia=4",
+    )
+    rows = json.loads(cli("--records", str(root), "diff", "2020-07-12-tovuz", "--format", "json").stdout)["rows"]
+    killed = next(r for r in rows if r["key"] == "casualties.armenia.killed")
+    assert killed["values"]["armenia"] == 4
+    summary = json.loads(cli("--records", str(root), "summary", "--format", "json").stdout)
+    assert {c["kind"]: c["admitted"] for c in summary["casualties"] if c["side"] == "armenia"} == {
+        "killed": 4,
+        "killed_or_wounded": 0,
+    }
+
+
+def test_a_denial_of_ones_own_losses_is_not_a_denial_of_the_others(cli, make_records):
+    # 03-trend (22 July 2020), Dargahli: "we haven't had any losses, despite what the Armenian side
+    # is trying to claim"; 23-ap: "two Armenian troops were wounded".
+    root = tovuz(make_records)
+    added_claim(
+        cli,
+        root,
+        "--side",
+        "armenia",
+        "--by",
+        STEPANYAN,
+        "--wounded",
+        "armenia=2",
+        "--killed-or-wounded",
+        "azerbaijan=some",
+    )
+    added_claim(cli, root, "--side", "azerbaijan", "--stance", "denies", "--denies", "casualties")
+    rows = {
+        r["key"]: r
+        for r in json.loads(cli("--records", str(root), "diff", "2020-07-12-tovuz", "--format", "json").stdout)["rows"]
+    }
+    assert rows["casualties.armenia.wounded"]["values"]["azerbaijan"] is None
+    assert rows["casualties.azerbaijan.killed_or_wounded"]["values"]["azerbaijan"] == "denies"
+
+
+def test_a_revision_retires_the_toll_it_replaces(cli, make_records):
+    # 24-defensepost-afp (12 July): "There were no casualties among Armenian servicemen";
+    # 23-ap (13 July): "two Armenian troops were wounded".
+    root = tovuz(make_records)
+    first = added_claim(cli, root, "--side", "armenia", "--by", STEPANYAN, "--killed-or-wounded", "armenia=0")
+    added_claim(cli, root, "--side", "armenia", "--by", STEPANYAN, "--revises", first.id, "--wounded", "armenia=2")
+    summary = json.loads(cli("--records", str(root), "summary", "--format", "json").stdout)
+    assert [(c["kind"], c["admitted"]) for c in summary["casualties"]] == [("wounded", 2)]
+
+
+def test_a_claim_known_through_the_other_side_is_not_the_sides_official_word(cli, make_records):
+    # 03-trend: "we haven't had any losses, despite what the Armenian side is trying to claim".
+    root = tovuz(make_records)
+    added_claim(cli, root, "--side", "armenia", "--by", STEPANYAN, "--initiator", "azerbaijan")
+    added_claim(cli, root, "--side", "armenia", "--via", "azerbaijan", "--killed-or-wounded", "azerbaijan=some")
+    data = json.loads(cli("--records", str(root), "diff", "2020-07-12-tovuz", "--format", "json").stdout)
+    assert "armenia@via Azerbaijan" in data["sides"]
+    by = next(r for r in data["rows"] if r["key"] == "by")
+    assert by["values"]["armenia"] == STEPANYAN and by["values"]["armenia@via Azerbaijan"] is None
+
+
+def test_a_weekday_resolves_against_the_date_of_a_source_cited_by_key(cli, make_records):
+    root = make_records(incident(id="2023-03-08-karabakh", date="2023-03-08", places=[], region=[], claims=[]))
+    listed = ["--source-title", ANEWS, "--source-date", "2023-03-09", "--source", "anews-2023-03-09"]
+    assert cli("--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", *listed).exit_code == 0
+    result = cli("--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", "--reported", "Thursday",
+                 "--source", "anews-2023-03-09")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    second = Store(root).load().get("2023-03-08-karabakh").incident.claims[1]
+    assert str(second.reported) == "2023-03-09" and "resolved to 2023-03-09" in second.note
+
+
+def test_a_persons_later_events_can_be_typed(cli, make_records):
+    # 23-ap: "two of its soldiers were killed in Armenian shelling Sunday and another one later
+    # died in a hospital."
+    root = tovuz(make_records)
+    stored = added_claim(cli, root, "--side", "az", "--person", "side=azerbaijan,status=wounded,events=died-of-wounds")
+    assert [e.event for e in stored.people[0].events] == ["died-of-wounds"]
