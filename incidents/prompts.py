@@ -192,6 +192,9 @@ def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValu
             raise UsageError(
                 "missing --source-title, --source-ref or --source (not asked for: stdin is not a terminal, or --no-interactive)"
             )
+        values["source.key"] = ask_optional("Key of a source the incident lists (Enter to give the source)")
+        if values["source.key"]:
+            return values
         values["source.title"] = ask_optional(options["source.title"].question)
         if not values["source.title"]:
             values["source.ref"] = ask(

@@ -171,6 +171,7 @@ def test_claim_asks_for_the_account_on_a_terminal(cli, make_records):
         "",  # material
         "killed armenia=lots",  # refused at once
         "killed armenia=3, wounded armenia=at least two",
+        "",  # no key of a listed source
         "",  # no headline: a reference is asked for instead
         "archive/2023-09-01-mod.pdf",
     ]

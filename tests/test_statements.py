@@ -490,3 +490,15 @@ def test_a_persons_later_events_can_be_typed(cli, make_records):
     root = tovuz(make_records)
     stored = added_claim(cli, root, "--side", "az", "--person", "side=azerbaijan,status=wounded,events=died-of-wounds")
     assert [e.event for e in stored.people[0].events] == ["died-of-wounds"]
+
+
+def test_the_questions_can_cite_a_source_the_incident_lists(cli, make_records):
+    root = make_records(incident(id="2023-03-08-karabakh", date="2023-03-08", places=[], region=[], claims=[]))
+    listed = ["--source-title", ANEWS, "--source-date", "2023-03-09", "--source", "anews-2023-03-09"]
+    assert cli("--records", str(root), "claim", "2023-03-08-karabakh", "--side", "az", *listed).exit_code == 0
+    answers = ["azerbaijan", *[""] * 15, "anews-2023-03-09"]  # side, every optional question skipped, the key
+    result = cli(
+        "--records", str(root), "claim", "2023-03-08-karabakh", "--interactive", input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert Store(root).load().get("2023-03-08-karabakh").incident.claims[1].source.title == ANEWS
