@@ -86,7 +86,15 @@ def test_places_keep_their_role_and_the_sides_own_word(cli, make_records):
         args += ["--place", f"from:{name}"]
     for name in ("Dashkasan", "Kalbajar", "Lachin"):
         args += ["--place", f"at:{name}"]
-    result = cli("--records", str(root), "claim", "2022-09-12-dashkasan", *args, "--source-title", "Trend, 13 Sep 2022")
+    result = cli(
+        "--records",
+        str(root),
+        "claim",
+        "2022-09-12-dashkasan",
+        *args,
+        "--source-ref",
+        "sources/dating.md: Trend, 13 September 2022",
+    )
     assert result.exit_code == 0, result.output
     stored = Store(root).load().get("2022-09-12-dashkasan").incident.claims[-1]
     fired_from = [(p.name, p.means) for p in stored.places if p.role == "from"]
