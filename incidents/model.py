@@ -547,6 +547,19 @@ class Incident:
         """The sides that have spoken, in the order they first appear."""
         return tuple(dict.fromkeys(c.side for c in self.claims))
 
+    @property
+    def span(self) -> tuple[date, date]:
+        """The days the incident may cover, by its precision: its day, its span of days, the week
+        beginning on its date, or its month; an end_date, where given, ends it."""
+        start, end = self.date, self.end_date or self.date
+        if self.date_precision == Precision.WEEK and not self.end_date:
+            end = self.date + timedelta(days=6)
+        elif self.date_precision == Precision.MONTH:
+            start = self.date.replace(day=1)
+            following = date(self.date.year + self.date.month // 12, self.date.month % 12 + 1, 1)
+            end = self.end_date or following - timedelta(days=1)
+        return start, end
+
     def claim_id(self, index: int) -> str:
         """The id of the claim at `index`: its own, or c1, c2… by position for claims that have none."""
         return self.claims[index].id or f"c{index + 1}"

@@ -78,11 +78,11 @@ def _haystack(incident: Incident) -> str:
 
 
 def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = words_match) -> bool:
-    end = incident.end_date or incident.date
+    start, end = incident.span  # "week of 2023-08-28" runs to 3 September; "May 2023" is all of May
     checks = (
         filters.status == "all" or incident.status == filters.status,
         filters.since is None or end >= filters.since,
-        filters.until is None or incident.date <= filters.until,
+        filters.until is None or start <= filters.until,
         filters.side is None or any(c.side == filters.side for c in incident.claims),
         filters.tag is None or fold(filters.tag) in {fold(t) for t in incident.tags},
         filters.region is None or place_matcher(filters.region, all_places(incident)),
@@ -90,8 +90,11 @@ def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = 
     if not all(checks):
         return False
     if filters.text:
-        haystack = _haystack(incident)
-        return all(loose(fold(word)) in haystack for word in filters.text.split())
+        haystack, places = _haystack(incident), all_places(incident)
+        return all(
+            loose(fold(word)) in haystack or (place_matcher is not words_match and place_matcher(word, places))
+            for word in filters.text.split()
+        )  # a word that is a place matches it under any of its names, as --region does
     return True
 
 

@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -526,20 +526,20 @@ def _overview_block(row: dict[str, Any], columns: list[str], sides: Sides) -> li
 # --- summary ----------------------------------------------------------------------------------
 
 
-def _bars(buckets: list[tuple[str, int]], title: str) -> Table:
+def _bars(buckets: list[tuple[str, int]], title: str, spanning: Mapping[str, int] | None = None) -> Table:
+    """One bar per bucket; `spanning` marks how many of a bucket's incidents run on past it."""
     table = Table(title=title, title_justify="left", box=None, show_header=False, pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
     table.add_column(no_wrap=True)
     most = max((n for _, n in buckets), default=0) or 1
-    width = max(10, min(40, console().width - 30))
+    width = max(10, min(40, console().width - 30 - (14 if spanning else 0)))
     for label, count in buckets:
         label = label or "(no region)"  # summary.NO_REGION
-        table.add_row(
-            safe(label),
-            str(count),
-            Text("█" * round(count / most * width) if count else "·", style="cyan" if count else "dim"),
-        )
+        bar = Text("█" * round(count / most * width) if count else "·", style="cyan" if count else "dim")
+        if spanning and spanning.get(label):
+            bar.append(f" ({spanning[label]} spans on)", style="dim")
+        table.add_row(safe(label), str(count), bar)
     return table
 
 
@@ -566,6 +566,7 @@ def summary_view(summary: Summary, sides: Sides) -> RenderableType:
             buckets,
             f"Incidents by {summary.breakdown}"
             + (" (empty ones shown)" if summary.breakdown in ("month", "week") else ""),
+            summary.spanning,
         )
     )
     if summary.breakdown != "region" and summary.regions:

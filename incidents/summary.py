@@ -60,6 +60,7 @@ class Summary:
     principal: tuple[str, ...]
     breakdown: Breakdown
     buckets: list[tuple[str, int]]
+    spanning: Counter[str]
     regions: list[tuple[str, int]]
     blame: dict[str, Counter[str]]
     admissions: Counter[str]
@@ -86,11 +87,12 @@ def summarise(
         principal=principal,
         breakdown=breakdown,
         buckets=_buckets(incidents, breakdown, regions_of, sides),
+        spanning=spanning(incidents, breakdown),
         regions=sorted(region_counts.items(), key=lambda kv: (-kv[1], kv[0])),
         blame=_blame(told),
         admissions=_admissions(told),
         casualties=_casualties(told, sides),
-        period=(min(i.date for i in incidents), max(i.end_date or i.date for i in incidents)) if incidents else None,
+        period=(min(i.span[0] for i in incidents), max(i.span[1] for i in incidents)) if incidents else None,
     )
 
 
@@ -106,8 +108,8 @@ def _buckets(
     if not incidents:
         return []
     step = _month if breakdown == Breakdown.MONTH else _week
-    counts = Counter(step(i.date)[0] for i in incidents)
-    first, last = min(i.date for i in incidents), max(i.date for i in incidents)
+    counts = Counter(step(i.span[0])[0] for i in incidents)  # counted once, where its span begins
+    first, last = min(i.span[0] for i in incidents), max(i.span[0] for i in incidents)
     buckets, current = [], first
     while True:  # every bucket from the first to the last, the empty ones too
         label, following = step(current)
@@ -115,6 +117,15 @@ def _buckets(
         if following > last:
             return buckets
         current = following
+
+
+def spanning(incidents: list[Incident], breakdown: Breakdown) -> Counter[str]:
+    """Per month or week: how many of the incidents counted there run on into a later one (a
+    month-dated incident, a night across two months): shown as spanning, never counted twice."""
+    if breakdown not in (Breakdown.MONTH, Breakdown.WEEK):
+        return Counter()
+    step = _month if breakdown == Breakdown.MONTH else _week
+    return Counter(step(i.span[0])[0] for i in incidents if step(i.span[0])[0] != step(i.span[1])[0])
 
 
 def _month(day: date) -> tuple[str, date]:
@@ -184,7 +195,9 @@ def summary_data(summary: Summary) -> dict[str, object]:
         },
         "breakdown": {
             "by": str(summary.breakdown),
-            "counts": [{"label": k or None, "incidents": v} for k, v in summary.buckets],
+            "counts": [
+                {"label": k or None, "incidents": v, "spanning": summary.spanning.get(k, 0)} for k, v in summary.buckets
+            ],
         },
         "regions": [{"region": k, "incidents": v} for k, v in summary.regions],
         "blame": {claimant: dict(counts) for claimant, counts in summary.blame.items()},

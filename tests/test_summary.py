@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 from incidents.model import Count
@@ -90,3 +91,33 @@ def test_breakdowns():
     assert len(summarise(incidents, SIDES, "week").buckets) == 3
     assert dict(summarise(incidents, SIDES, "region").buckets) == {"Gegharkunik": 1, "Tavush": 1}
     assert dict(summarise(incidents, SIDES, "side").buckets) == {"armenia": 1, "azerbaijan": 1}  # ids, as in blame
+
+
+def test_filters_and_buckets_honour_the_dates_precision(cli, make_records):
+    # issue 13: "week of 2023-08-28" runs to 3 September; a "May 2023" incident is all of May.
+    from .conftest import incident
+
+    root = str(make_records(
+        incident(id="2023-05-01-may", date="2023-05-01", date_precision="month", claims=[]),
+        incident(id="2023-08-28-week", date="2023-08-28", date_precision="week", claims=[]),
+    ))  # fmt: skip
+
+    def ids(*args):
+        return [r["id"] for r in json.loads(cli("--records", root, "list", "--format", "json", *args).stdout)]
+
+    assert ids("--since", "2023-09-01") == ["2023-08-28-week"]
+    assert ids("--since", "2023-05-15", "--until", "2023-05-31") == ["2023-05-01-may"]
+    weeks = json.loads(cli("--records", root, "summary", "--by", "week", "--format", "json").stdout)["breakdown"][
+        "counts"
+    ]
+    may = next(w for w in weeks if w["label"] == "2023-W18")  # the week of 1 May 2023
+    assert (may["incidents"], may["spanning"]) == (1, 1) and sum(w["incidents"] for w in weeks) == 2
+
+
+def test_text_search_knows_places_as_region_does(cli):
+    from .conftest import BUNDLED
+
+    def ids(*args):
+        return {r["id"] for r in json.loads(cli("--records", str(BUNDLED), "list", "--format", "json", *args).stdout)}
+
+    assert ids("--text", "Karvachar") == ids("--region", "Karvachar") != set()
