@@ -2,7 +2,8 @@
 
 Usage: python benchmarks/bench.py [N ...]   (default: 1000 10000)
 
-Prints one line per measurement: the best of three runs, in seconds and per record. The records
+Prints one line per command: the best of three runs without the index and with it (warm), and
+the warm time as a multiple of reading every file's bytes, measured in the same run. The records
 are generated in a temporary directory, each a canonical file of the size of a bundled record
 with two to four claims, so the figures track what the loader and the commands cost, not disk.
 """
@@ -70,6 +71,14 @@ def run_cli(root: Path, *args: str) -> None:
         raise SystemExit(f"{args}: exit {result.exit_code}: {result.output[-300:]}")
 
 
+def without_index(action) -> None:
+    os.environ["INCIDENTS_NO_INDEX"] = "1"
+    try:
+        action()
+    finally:
+        del os.environ["INCIDENTS_NO_INDEX"]
+
+
 def read_bytes(root: Path) -> None:
     for path in record_files(root):
         path.read_bytes()
@@ -87,15 +96,19 @@ def main_bench(sizes: list[int]) -> None:
             generate(root, n)
             total = sum(p.stat().st_size for p in record_files(root))
             print(f"\nN = {n:,} records ({total / n:,.0f} bytes each on average)")
-            for label, action in [
-                ("read every file's bytes", lambda root=root: read_bytes(root)),
-                ("list (table, first 100 rows)", lambda root=root: run_cli(root, "list")),
-                ("list --format json (all rows)", lambda root=root: run_cli(root, "list", "--format", "json")),
-                ("list --region Sotk", lambda root=root: run_cli(root, "list", "--region", "Sotk")),
-                ("check", lambda root=root: run_cli(root, "check")),
+            baseline = best_of(3, lambda root=root: read_bytes(root))
+            print(f"  {'read every file (the baseline)':34} {baseline:8.3f} s   {baseline / n * 1e3:7.3f} ms/record")
+            print(f"  {'':34} {'no index':>10} {'index, warm':>12} {'warm/baseline':>14}")
+            for label, args in [
+                ("list (table, first 100 rows)", ("list",)),
+                ("list --format json (all rows)", ("list", "--format", "json")),
+                ("list --region Sotk", ("list", "--region", "Sotk")),
+                ("check", ("check",)),
             ]:
-                seconds = best_of(3, action)
-                print(f"  {label:34} {seconds:8.3f} s   {seconds / n * 1e3:7.3f} ms/record")
+                cold = best_of(3, lambda root=root, args=args: without_index(lambda: run_cli(root, *args)))
+                run_cli(root, *args)  # fills the index
+                warm = best_of(3, lambda root=root, args=args: run_cli(root, *args))
+                print(f"  {label:34} {cold:8.3f} s {warm:10.3f} s {warm / baseline:13.1f}x")
 
 
 if __name__ == "__main__":

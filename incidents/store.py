@@ -21,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
+from .index import Index, fingerprint
+from .index import enabled as index_enabled
 from .model import Incident, Sides
 from .places import Gazetteer, unknown_parents
 from .spec import (
@@ -342,15 +344,38 @@ class Store:
             loaded.problems.append(
                 whole_file(self.display(path), "record files end in .yaml: rename this file, or it is not read")
             )
-        for path in tree.records:
-            loaded.files += 1
-            display = self.display(path)
-            data, problems = read_data(path, display, self.root)
-            incident, more = self.read_incident(data, display) if not problems else (None, [])
-            loaded.problems += problems + more
-            if incident is not None:
-                loaded.records.append(Record(incident, path, display))
+        index = Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
+        try:
+            for path in tree.records:
+                loaded.files += 1
+                display = self.display(path)
+                incident, problems = self._read(path, display, index)
+                loaded.problems += problems
+                if incident is not None:
+                    loaded.records.append(Record(incident, path, display))
+            if index:
+                index.save(complete=years is None)
+        finally:
+            if index:
+                index.close()
         return loaded
+
+    def _read(self, path: Path, display: str, index: Index | None) -> tuple[Incident | None, list[Problem]]:
+        """One record file as an incident and its problems: from the index when the file is
+        unchanged, else read, validated and put in the index."""
+        try:
+            status = os.lstat(path)
+        except OSError:
+            status = None
+        indexable = index is not None and status is not None and stat.S_ISREG(status.st_mode)
+        relative = path.relative_to(self.root).as_posix()
+        if indexable and (entry := index.get(relative, status, display)) is not None:  # type: ignore[union-attr, arg-type]
+            return entry
+        data, problems = read_data(path, display, self.root)
+        incident, more = self.read_incident(data, display) if not problems else (None, [])
+        if indexable:
+            index.put(relative, status, display, (incident, problems + more))  # type: ignore[union-attr, arg-type]
+        return incident, problems + more
 
     def read_incident(self, data: object, display: str) -> tuple[Incident | None, list[Problem]]:
         """A record's data as an incident, its sides checked against this directory's."""

@@ -110,5 +110,16 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below root with its bytes: to prove a failed command changed nothing."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file below root with its bytes, the index aside: to prove a failed command changed
+    no record (the index in .incidents/ is a cache the files rebuild)."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".incidents" not in p.relative_to(root).parts
+    }
+
+
+@pytest.fixture(autouse=True)
+def _cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's key and fallback location in a cache of the test run's own, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -1,0 +1,193 @@
+"""The index: what reading each record file gave last time, so unchanged files are not read again.
+
+The files stay the only truth. Every command still lists and stats every file; a file whose
+identity (size, mtime_ns, inode) and shown path are what the index holds is taken from it, any
+other is read, validated and put back. The index is thrown away whole when the format's code,
+the package version or the directory's sides.yaml change (a fingerprint of them), and ignored
+whenever it cannot be read: a deleted, truncated, corrupt, stale or foreign index gives the
+same answers as none, only slower. It lives in `.incidents/` inside the records directory,
+which holds a .gitignore of `*` so git never sees it, or in the user's cache directory when the
+records directory cannot be written.
+
+Entries are pickles of the typed records, each signed with an HMAC whose key lives in the
+user's cache directory, never in the records directory: an index file that came with a shared
+repository (or was tampered with) is not signed by this user's key, and is never unpickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import pickle
+import sqlite3
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import Problem
+from .model import Incident
+
+INDEX_FOLDER = ".incidents"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL, entry BLOB NOT NULL)",
+)
+_FORMAT_MODULES = ("errors", "fields", "model", "places", "spec", "store", "text", "yamlio")
+Entry = tuple[Incident | None, list[Problem]]
+
+
+def cache_home() -> Path:
+    """$XDG_CACHE_HOME/incidents, else ~/.cache/incidents."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "incidents"
+
+
+def _secret() -> bytes:
+    """This user's key for signing index entries (made once, readable by the user alone)."""
+    path = cache_home() / "index.key"
+    with contextlib.suppress(FileNotFoundError):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = os.urandom(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def fingerprint(root: Path, settings: Iterable[Path]) -> str:
+    """What the entries depend on besides their own file: the code that reads a record, the
+    package version, the Python version (pickles), and the directory's settings files."""
+    digest = hashlib.sha256(sys.version.encode())
+    here = Path(__file__).resolve().parent
+    for name in _FORMAT_MODULES:
+        digest.update((here / f"{name}.py").read_bytes())
+    for path in settings:
+        with contextlib.suppress(OSError):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(relative: str) -> bytes:
+    """A file's path as bytes: a name that is not UTF-8 (kept by Python as surrogates) is kept too."""
+    return relative.encode("utf-8", "surrogateescape")
+
+
+def identity(stat: os.stat_result) -> str:
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+class Index:
+    """One records directory's index; every method fails soft (the files are read instead)."""
+
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.root = root
+        self._fingerprint = fingerprint
+        self._db: sqlite3.Connection | None = None
+        self._key = b""
+        self._pending: list[tuple[bytes, str, bytes]] = []
+        self._seen: set[bytes] = set()
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self._key = _secret()
+            self._db = self._open(self.location())
+
+    def location(self) -> Path:
+        """`.incidents/index.sqlite` in the records directory, or the user's cache directory
+        when the records directory cannot be written."""
+        folder = self.root / INDEX_FOLDER
+        try:
+            folder.mkdir(exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# The index of `incidents`: rebuilt from the records, never committed.\n*\n")
+            if os.access(folder, os.W_OK):
+                return folder / "index.sqlite"
+        except OSError:
+            pass
+        name = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:24]
+        (cache_home() / "indexes").mkdir(parents=True, exist_ok=True)
+        return cache_home() / "indexes" / f"{name}.sqlite"
+
+    def _open(self, path: Path) -> sqlite3.Connection | None:
+        try:
+            db = self._connect(path)
+        except sqlite3.DatabaseError:  # not a database (truncated, overwritten): start again
+            path.unlink(missing_ok=True)
+            db = self._connect(path)
+        return db
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        for statement in _SCHEMA:
+            db.execute(statement)
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is None or row[0] != self._fingerprint:  # another version, format or sides.yaml
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM files")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
+            db.execute("COMMIT")
+        return db
+
+    def get(self, relative: str, stat: os.stat_result, shown: str) -> Entry | None:
+        """What reading the file gave, if it is unchanged and was shown under the same path."""
+        key = _key(relative)
+        self._seen.add(key)
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT identity, entry FROM files WHERE path = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != identity(stat):
+            return None
+        blob: bytes = row[1]
+        signature, body = blob[:32], blob[32:]
+        if not hmac.compare_digest(signature, hmac.new(self._key, body, "sha256").digest()):
+            return None  # not signed by this user's key: never unpickled
+        try:
+            was_shown, incident, problems = pickle.loads(body)
+        except Exception:
+            return None
+        return (incident, problems) if was_shown == shown else None
+
+    def put(self, relative: str, stat: os.stat_result, shown: str, entry: Entry) -> None:
+        if self._db is None:
+            return
+        body = pickle.dumps((shown, *entry), protocol=pickle.HIGHEST_PROTOCOL)
+        signature = hmac.new(self._key, body, "sha256").digest()
+        self._pending.append((_key(relative), identity(stat), signature + body))
+
+    def save(self, complete: bool) -> None:
+        """Write what was read; with `complete` (every file was listed), forget the files that
+        are gone. Another command writing at the same moment only delays this, or skips it."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", self._pending)
+            if complete:
+                known = [row[0] for row in self._db.execute("SELECT path FROM files")]
+                gone = [(path,) for path in known if path not in self._seen]
+                self._db.executemany("DELETE FROM files WHERE path = ?", gone)
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+        finally:
+            self._pending.clear()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def enabled() -> bool:
+    """INCIDENTS_NO_INDEX=1 reads every file every time (for benchmarks, or to rule it out)."""
+    return not os.environ.get("INCIDENTS_NO_INDEX")

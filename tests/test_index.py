@@ -1,0 +1,131 @@
+"""The index: unchanged files are not read again, and no index (missing, stale, corrupt, foreign,
+tampered) ever gives other answers than the files."""
+
+import multiprocessing
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from incidents import store as store_module
+from incidents.store import Store
+
+from .conftest import claim, incident
+
+
+def answers(root: Path) -> tuple[list[object], list[str]]:
+    loaded = Store(root).load()
+    return [r.incident for r in loaded.records], sorted(str(p) for p in loaded.problems)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many record files were read from disk (not taken from the index)."""
+    counted = []
+    real = store_module.read_data
+
+    def counting(path, *args, **kwargs):
+        counted.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "read_data", counting)
+    return counted
+
+
+BAD = "id: 2023-09-03-bad\ntitle: t\ndate: '2023-09-03'\nclaims:\n- side: turkey\n  source: {title: x}\n"
+
+
+@pytest.fixture
+def root(make_records):
+    return make_records(
+        incident(), incident(id="2023-09-02-kut", date="2023-09-02"), raw={"2023/2023-09-03-bad.yaml": BAD}
+    )
+
+
+def test_a_second_load_reads_no_unchanged_file_and_gives_the_same_answers(root, reads):
+    cold = answers(root)
+    assert len(reads) == 3
+    reads.clear()
+    assert answers(root) == cold and reads == []
+    assert (root / ".incidents" / ".gitignore").read_text().splitlines()[-1] == "*"  # git never sees it
+
+
+def test_a_changed_or_deleted_file_is_read_again_or_forgotten(root, reads):
+    answers(root)
+    reads.clear()
+    path = root / "2023" / "2023-09-02-kut.yaml"
+    path.write_text(path.read_text().replace("title: Exchange of fire near Sotk", "title: Changed"))
+    records, _ = answers(root)
+    assert reads == ["2023-09-02-kut.yaml"] and any(i.title == "Changed" for i in records)
+    path.unlink()
+    records, _ = answers(root)
+    assert "2023-09-02-kut" not in [i.id for i in records] and len(records) == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 500])
+def test_a_corrupt_or_truncated_index_gives_the_same_answers(root, damage):
+    cold = answers(root)
+    (root / ".incidents" / "index.sqlite").write_bytes(damage)
+    assert answers(root) == cold
+    assert answers(root) == cold
+
+
+def test_a_changed_sides_file_throws_the_entries_away(root, reads):
+    _, problems = answers(root)
+    assert any("unknown side 'turkey'" in p for p in problems)
+    (root / "sides.yaml").write_text("sides:\n  turkey: {name: Turkey, type: state}\n")
+    reads.clear()
+    _, problems = answers(root)
+    assert len([r for r in reads if r != "sides.yaml"]) == 3 and not any("unknown side" in p for p in problems)
+
+
+def test_an_entry_not_signed_by_this_users_key_is_never_unpickled(root, reads, monkeypatch, tmp_path):
+    cold = answers(root)
+    db = sqlite3.connect(root / ".incidents" / "index.sqlite")
+    db.execute("UPDATE files SET entry = zeroblob(64) || entry")  # what a crafted or foreign index holds
+    db.commit()
+    db.close()
+    reads.clear()
+    assert answers(root) == cold and len(reads) == 3
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # another user's key
+    reads.clear()
+    assert answers(root) == cold and len(reads) == 3
+
+
+def test_a_directory_that_cannot_be_written_keeps_its_index_in_the_users_cache(root, monkeypatch, tmp_path):
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path).name == ".incidents" else real(path, mode))
+    cold = answers(root)
+    assert list((tmp_path.parent / "cache").rglob("*.sqlite")) or list(
+        Path(os.environ["XDG_CACHE_HOME"]).rglob("*.sqlite")
+    )
+    assert answers(root) == cold
+
+
+def test_no_index_when_asked(root, monkeypatch):
+    monkeypatch.setenv("INCIDENTS_NO_INDEX", "1")
+    answers(root)
+    assert not (root / ".incidents").exists()
+
+
+def _load_in_another_process(root: str, queue: multiprocessing.Queue) -> None:
+    queue.put(len(Store(Path(root)).load().records))
+
+
+def test_two_commands_at_once_both_answer_and_leave_a_good_index(root):
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=_load_in_another_process, args=(str(root), queue)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert sorted(queue.get(timeout=5) for _ in workers) == [3, 3, 3, 3]
+    assert len(answers(root)[0]) == 3
+
+
+def test_the_index_holds_what_a_bad_file_gave_too(make_records, reads):
+    root = make_records(incident(claims=[claim(side="armenia")]), raw={"2023/2023-09-03-bad.yaml": "id: [\n"})
+    cold = answers(root)
+    reads.clear()
+    assert answers(root) == cold and reads == []  # a broken file's problems come from the index too
