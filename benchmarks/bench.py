@@ -84,12 +84,34 @@ def read_bytes(root: Path) -> None:
         path.read_bytes()
 
 
+def start_up() -> None:
+    """--help, --version and a usage error, each beside importing what a command uses (the
+    baseline, in the same run): they should cost well under the imports (issue 13: 0.75x)."""
+    import subprocess
+
+    def best(command: list[str]) -> float:
+        times = []
+        for _ in range(7):
+            began = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False)
+            times.append(time.perf_counter() - began)
+        return min(times)
+
+    modules = "incidents.cli, incidents.api, incidents.render, incidents.prompts, incidents.summary, incidents.query"
+    imports = best([sys.executable, "-c", f"import {modules}"])
+    print(f"\nstart-up, beside importing what a command uses ({imports:.3f} s)")
+    for args in (["--help"], ["--version"], ["list", "--bogus"]):
+        seconds = best([sys.executable, "-m", "incidents", *args])
+        print(f"  incidents {' '.join(args):24} {seconds:8.3f} s {seconds / imports:13.2f}x")
+
+
 def main_bench(sizes: list[int]) -> None:
     os.environ.setdefault("NO_COLOR", "1")
     os.environ.setdefault("COLUMNS", "120")
     import yaml
 
     print(f"python {sys.version.split()[0]}, libyaml: {yaml.__with_libyaml__}, best of 3")
+    start_up()
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "records"

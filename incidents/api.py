@@ -27,11 +27,11 @@ from .checks import check
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
-from .model import NO_META, Incident, Sides, Source
+from .model import NO_META, Breakdown, Incident, Sides, Source
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
 from .store import Loaded, Record, Store, find_records_dir, read_data, read_gazetteer, read_weapons
-from .summary import Breakdown, Summary, summarise
+from .summary import Summary, summarise
 from .weapons import WeaponKinds
 
 

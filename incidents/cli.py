@@ -9,21 +9,23 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import fields, render, spec
-from .api import Records, Selection, similar_note
-from .compare import comparison_data, started_by
-from .entry import IncidentDraft, read_bound
+from . import fields, spec
 from .errors import EXIT_ABORTED, EXIT_DATA, IncidentsError, Problem, RecordProblems, Severity, UsageError
-from .model import STATUSES
+from .model import STATUSES, Breakdown, OutputFormat
 from .places import NAMINGS
-from .prompts import TerminalAsker, can_ask, complete_claim, complete_draft
-from .query import LIST_COLUMNS, Filters, list_row, listed
-from .summary import BREAKDOWNS, Breakdown, summary_data
 from .text import strip_unsafe
+
+if TYPE_CHECKING:  # annotations only: the modules themselves are imported where they are used
+    from . import render
+    from .api import Records, Selection
+    from .query import Filters
+
+# What only commands use (rich, the library, the questions, dateutil) is imported inside them,
+# so that --help, --version and a usage error cost the least (issue 13: at most 0.75 × the imports).
 
 EXIT_INTERNAL = 3
 
@@ -33,10 +35,19 @@ class Session:
     """One run of the command: the records directory, and the record files left out of the
     output so far (printed once on stderr; the command then exits 1)."""
 
-    records: Records
+    records_option: str | None
     left_out: list[Problem] = field(default_factory=list)
 
+    @functools.cached_property
+    def records(self) -> Records:
+        """The records directory, opened when a command first needs it (not for --help)."""
+        from .api import Records
+
+        return Records(option=self.records_option)
+
     def report(self, selection: Selection) -> Selection:
+        from . import render
+
         if selection.left_out and not self.left_out:
             self.left_out = selection.left_out
             render.left_out(selection.left_out)
@@ -118,7 +129,7 @@ pass_session = click.make_pass_decorator(Session)
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The one `--format` option every command shares (docs/output.md documents each form)."""
-    choices = choices or render.FORMATS
+    choices = choices or OutputFormat.words()
     machine = ", ".join(c for c in choices if c != "table")
     return click.option(
         "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
@@ -165,6 +176,11 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, region: str | None, since: str | None, until: str | None, side: str | None,
                 tag: str | None, text: str | None, status: str, **kwargs: Any) -> Any:  # fmt: skip
+        from . import render
+        from .entry import read_bound
+        from .prompts import TerminalAsker, can_ask
+        from .query import Filters
+
         records = click.get_current_context().find_object(Session).records  # type: ignore[union-attr]
         asker = TerminalAsker() if can_ask(None) else None
         settled, note = records.settle_place(region, "--region", asker) if region else ({}, None)
@@ -202,7 +218,7 @@ names_option = click.option(
 @click.pass_context
 def main(ctx: click.Context, records_dir: str | None) -> None:
     """Keep, search and compare the accounts of border incidents, one YAML file per incident."""
-    ctx.obj = Session(Records(option=records_dir))
+    ctx.obj = Session(records_dir)
 
 
 @main.command("list")
@@ -213,6 +229,9 @@ def main(ctx: click.Context, records_dir: str | None) -> None:
 @pass_session
 def list_command(session: Session, filters: Filters, limit: int | None, naming: str | None, fmt: str) -> None:
     """List incidents, newest first."""
+    from . import render
+    from .query import LIST_COLUMNS, list_row, listed
+
     found = session.report(session.records.select(filters)).incidents
     cap = (100 if fmt == "table" else 0) if limit is None else limit
     sides, namer = session.records.sides(), session.namer(naming)
@@ -228,6 +247,9 @@ def list_command(session: Session, filters: Filters, limit: int | None, naming: 
 @pass_session
 def show(session: Session, incident_id: str, naming: str | None, fmt: str) -> None:
     """Show one incident with every claim in full."""
+    from . import render
+    from .compare import started_by
+
     incident = session.records.incident(incident_id)
     view = functools.partial(
         render.incident_detail,
@@ -245,6 +267,8 @@ def check_command(session: Session) -> None:
     """Validate every record; exit 1 if any problem (usable as a pre-commit hook).
 
     Unknown or uncertainly identified places are warnings: reported, but they do not fail."""
+    from . import render
+
     records = session.records
     problems = records.check()
     render.check_report(problems, len(records.load().records), records.store.display(records.root))
@@ -265,6 +289,11 @@ def add(session: Session, interactive: bool | None, **values: Any) -> None:
     On a terminal, a missing date or title starts the questions: those two, then places, region
     and tags (Enter skips). A date such as 'last Sunday' is resolved against the date of the
     statement (--reported, or asked for), and the record's notes say how."""
+    from . import render
+    from .api import similar_note
+    from .entry import IncidentDraft
+    from .prompts import TerminalAsker, can_ask, complete_draft
+
     asking = can_ask(interactive)
     draft = complete_draft(IncidentDraft(**typed_values(values)), asking)
     added = session.records.add(draft, TerminalAsker() if asking else None)
@@ -284,6 +313,9 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
 
     On a terminal, a missing side or source starts the questions: side, stance, who spoke, when,
     whom it blames, the statement and the source (Enter skips what is optional)."""
+    from . import render
+    from .prompts import TerminalAsker, can_ask, complete_claim
+
     records = session.records
     records.store.existing(incident_id)  # before any question: answers to a wrong id would be lost
     asking = can_ask(interactive)
@@ -305,6 +337,9 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
 def diff(session: Session, incident_id: str | None, side_names: str | None, every: bool, tolerance: int,
          filters: Filters, fmt: str) -> None:  # fmt: skip
     """Compare the sides' accounts of an incident; without ID, one row per incident."""
+    from . import render
+    from .compare import comparison_data
+
     records = session.records
     columns = list(
         dict.fromkeys(records.side(n.strip(), "--sides") for n in (side_names or "").split(",") if n.strip())
@@ -321,12 +356,15 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
 
 @main.command()
 @filter_options
-@click.option("--by", "breakdown", type=click.Choice(BREAKDOWNS), default="month", show_default=True,
+@click.option("--by", "breakdown", type=click.Choice(Breakdown.words()), default="month", show_default=True,
               help="How to break the incidents down.")  # fmt: skip
 @format_option("table", "json", "yaml")
 @pass_session
 def summary(session: Session, filters: Filters, breakdown: str, fmt: str) -> None:
     """Totals, a timeline, who blames whom, and casualties as each side claims them."""
+    from . import render
+    from .summary import summary_data
+
     result, selection = session.records.summarise(filters, Breakdown(breakdown))
     session.report(selection)
     render.output(fmt, summary_data(result), lambda: render.summary_view(result, session.records.sides()))
@@ -338,6 +376,8 @@ def summary(session: Session, filters: Filters, breakdown: str, fmt: str) -> Non
 @pass_session
 def places(session: Session, query: str, fmt: str) -> None:
     """List or search the gazetteer: every name of each place, and what contains it."""
+    from . import render
+
     gazetteer = session.records.gazetteer()
     found = session.records.places(query)
     data = [render.place_data(p, gazetteer) for p in found]
@@ -356,6 +396,9 @@ def fmt(session: Session, dry: bool, no_ids: bool, force: bool) -> None:
 
     A file with comments is left alone (and named) unless --force; a record with problems is
     left alone and reported, as every command does."""
+    from . import render
+    from .api import Selection
+
     result = session.records.fmt(write=not dry, with_ids=not no_ids, force=force)
     session.report(Selection([], result.left_out, len(session.records.load().records)))
     render.formatted(result.changes, dry)
@@ -366,6 +409,8 @@ def fmt(session: Session, dry: bool, no_ids: bool, force: bool) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a record file, for editors and validators (see the README)."""
+    from . import render
+
     render.output("json", spec.json_schema(), lambda: "")
 
 

@@ -136,6 +136,24 @@ class Outcome(Vocabulary):
     LAID = "laid"  # mines
 
 
+class Breakdown(Vocabulary):
+    """How `summary` breaks a period down."""
+
+    MONTH = "month"
+    WEEK = "week"
+    REGION = "region"
+    SIDE = "side"
+
+
+class OutputFormat(Vocabulary):
+    """`--format`: a table for people, or a format for programs (docs/output.md)."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    YAML = "yaml"
+
+
 # Kept as plain tuples of words for click's choices and messages.
 STANCES = Stance.words()
 PRECISIONS = Precision.words()

@@ -28,14 +28,14 @@ from rich.text import Text
 
 from .compare import Cell, Comparison, Row, Verdict, place_text, weapon_text
 from .errors import Problem
-from .model import CasualtyKind, Claim, Incident, Material, Person, PlaceRef, Sides
+from .model import CasualtyKind, Claim, Incident, Material, OutputFormat, Person, PlaceRef, Sides
 from .places import Gazetteer, Place, uncertain_note
 from .query import Listed
 from .summary import Summary
 from .text import strip_unsafe
 from .yamlio import dump_yaml
 
-FORMATS = ("table", "json", "csv", "yaml")
+FORMATS = OutputFormat.words()
 Namer = Callable[[PlaceRef | str], str]
 """How a place is shown: as written, or in one naming convention (--names)."""
 VERDICT_STYLES = {

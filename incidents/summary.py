@@ -14,16 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .compare import CONFLICT, admitted, blamed, by_side, compare, official_view
-from .model import CASUALTY_KINDS, Count, Incident, Sides, Topic, Vocabulary
+from .model import CASUALTY_KINDS, Breakdown, Count, Incident, Sides, Topic
 
 NO_REGION = ""  # the bucket of incidents without a region: shown as "(no region)", null in JSON
-
-
-class Breakdown(Vocabulary):
-    MONTH = "month"
-    WEEK = "week"
-    REGION = "region"
-    SIDE = "side"
 
 
 BREAKDOWNS = Breakdown.words()
