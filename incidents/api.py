@@ -166,7 +166,16 @@ class Records:
         return Selection(chosen, errors, self.load().files)
 
     def incident(self, incident_id: str) -> Incident:
-        """One valid incident; an id whose file has problems is refused with them, not as unknown."""
+        """One valid incident; an id whose file has problems is refused with them, not as unknown.
+
+        The id gives the file, so only that file is read and checked, against the others by
+        their paths (the incidents it links to or is merged into exist): `show ID` and `diff ID`
+        cost the same in an archive of any size. An id with no file at its path is looked for
+        in the whole directory, to name the problems of a misplaced record."""
+        if self._valid is None:
+            found = self._one(incident_id)
+            if found is not None:
+                return found
         valid, errors = self._checked()
         for record in valid:
             if record.incident.id == incident_id:
@@ -176,6 +185,19 @@ class Records:
         if problems:
             raise RecordProblems(problems)
         raise NotFoundError(f"no incident with id {incident_id!r} in {self.store.display(self.root)}")
+
+    def _one(self, incident_id: str) -> Incident | None:
+        self.sides()  # a broken sides.yaml is reported before the record it would judge
+        try:
+            loaded = self.store.load_one(incident_id)
+        except (NotFoundError, UsageError):
+            return None
+        if not loaded.records:  # unreadable: its problems are the answer
+            raise RecordProblems(loaded.problems)
+        errors = [p for p in check(loaded, self.gazetteer()) if p.severity == Severity.ERROR]
+        if errors:
+            raise RecordProblems(errors)
+        return loaded.records[0].incident
 
     def compare(
         self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False, tolerance_minutes: int = 30

@@ -65,21 +65,19 @@ def file_names(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
 
 def merges(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     """A merged record names an incident that exists, and not itself."""
-    ids = {r.incident.id for r in loaded.records}
     problems = []
     for record in loaded.records:
         incident: Incident = record.incident
         target = incident.merged_into
         if target == incident.id:
             problems.append(_problem(incident.meta, "merged_into", "an incident cannot be merged into itself"))
-        elif target and target not in ids:
+        elif target and not loaded.recorded(target):
             problems.append(_problem(incident.meta, "merged_into", f"no incident with id {target!r}"))
     return problems
 
 
 def links(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     """A link names a recorded incident other than its own."""
-    ids = {r.incident.id for r in loaded.records}
     problems = []
     for record in loaded.records:
         incident = record.incident
@@ -87,7 +85,7 @@ def links(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
             key = f"links[{index}]"
             if link.id == incident.id:
                 problems.append(_problem(incident.meta, key, "an incident cannot be linked to itself"))
-            elif link.id not in ids:
+            elif not loaded.recorded(link.id):
                 problems.append(_problem(incident.meta, key, f"{link.type}: no incident with id {link.id!r}"))
     return problems
 

@@ -68,6 +68,14 @@ class Loaded:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    whole: bool = True  # every record file was read (False: one record, for `show ID`)
+
+    def recorded(self, incident_id: str) -> bool:
+        """Whether an incident with this id is recorded: among what was read, or, when only one
+        record was read, at the path its id gives."""
+        if any(r.incident.id == incident_id for r in self.records):
+            return True
+        return not self.whole and (self.root / incident_id[:4] / f"{incident_id}.yaml").is_file()
 
     def get(self, incident_id: str) -> Record:
         for record in self.records:
@@ -358,6 +366,23 @@ class Store:
         finally:
             if index:
                 index.close()
+        return loaded
+
+    def load_one(self, incident_id: str) -> Loaded:
+        """The one record an id gives the path of, read as load() reads every file: for the
+        commands that name an incident, which need not read the whole archive."""
+        path = self.existing(incident_id)
+        loaded, display = Loaded(self.root, whole=False, files=1), self.display(path)
+        index = Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
+        try:
+            incident, loaded.problems = self._read(path, display, index)
+            if index:
+                index.save(complete=False)
+        finally:
+            if index:
+                index.close()
+        if incident is not None:
+            loaded.records.append(Record(incident, path, display))
         return loaded
 
     def _read(self, path: Path, display: str, index: Index | None) -> tuple[Incident | None, list[Problem]]:

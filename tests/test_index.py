@@ -129,3 +129,15 @@ def test_the_index_holds_what_a_bad_file_gave_too(make_records, reads):
     cold = answers(root)
     reads.clear()
     assert answers(root) == cold and reads == []  # a broken file's problems come from the index too
+
+
+def test_show_and_diff_of_an_id_read_that_record_alone(make_records, reads, cli):
+    others = [incident(id=f"2023-09-{day:02d}-x", date=f"2023-09-{day:02d}") for day in range(2, 12)]
+    root = make_records(incident(links=[{"type": "continues", "id": "2023-09-02-x"}]), *others)
+    reads.clear()
+    assert cli("--records", str(root), "show", "2023-09-01-sotk").exit_code == 0
+    assert cli("--records", str(root), "diff", "2023-09-01-sotk").exit_code == 0
+    assert set(reads) - {"sides.yaml"} == {"2023-09-01-sotk.yaml"}
+    (root / "2023" / "2023-09-02-x.yaml").unlink()  # the incident it links to is gone
+    result = cli("--records", str(root), "show", "2023-09-01-sotk")
+    assert result.exit_code == 1 and "links[0]: continues: no incident with id '2023-09-02-x'" in result.stderr
