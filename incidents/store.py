@@ -352,7 +352,7 @@ class Store:
             loaded.problems.append(
                 whole_file(self.display(path), "record files end in .yaml: rename this file, or it is not read")
             )
-        index = Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
+        index = self._index()
         try:
             for path in tree.records:
                 loaded.files += 1
@@ -368,12 +368,16 @@ class Store:
                 index.close()
         return loaded
 
+    def _index(self) -> Index | None:
+        """The directory's index, unless turned off; its entries depend on sides.yaml."""
+        return Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
+
     def load_one(self, incident_id: str) -> Loaded:
         """The one record an id gives the path of, read as load() reads every file: for the
         commands that name an incident, which need not read the whole archive."""
         path = self.existing(incident_id)
         loaded, display = Loaded(self.root, whole=False, files=1), self.display(path)
-        index = Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
+        index = self._index()
         try:
             incident, loaded.problems = self._read(path, display, index)
             if index:
