@@ -286,8 +286,8 @@ def check_command(session: Session) -> None:
 def add(session: Session, interactive: bool | None, **values: Any) -> None:
     """Add an incident.
 
-    On a terminal, a missing date or title starts the questions: those two, then places, region
-    and tags (Enter skips). A date such as 'last Sunday' is resolved against the date of the
+    On a terminal, a missing date or title starts the questions: those two, then places, region,
+    tags and links to other incidents (Enter skips). A date such as 'last Sunday' is resolved against the date of the
     statement (--reported, or asked for), and the record's notes say how."""
     from . import render
     from .api import similar_note
