@@ -77,8 +77,20 @@ def _key(relative: str) -> bytes:
     return relative.encode("utf-8", "surrogateescape")
 
 
-def identity(stat: os.stat_result) -> str:
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+def _identity(stat: os.stat_result, shown: str) -> str:
+    """A file's identity, and the path its problems were shown under (they name it)."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{shown}"
+
+
+def pack(entry: Entry) -> bytes:
+    """An entry as the index keeps it. Worker processes send entries packed, so the process
+    that keeps them unpickles each once and never pickles it again."""
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(packed: bytes) -> Entry:
+    incident, problems = pickle.loads(packed)
+    return incident, problems
 
 
 class Index:
@@ -143,24 +155,23 @@ class Index:
             row = self._db.execute("SELECT identity, entry FROM files WHERE path = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        if row is None or row[0] != identity(stat):
+        if row is None or row[0] != _identity(stat, shown):
             return None
         blob: bytes = row[1]
         signature, body = blob[:32], blob[32:]
         if not hmac.compare_digest(signature, hmac.new(self._key, body, "sha256").digest()):
             return None  # not signed by this user's key: never unpickled
         try:
-            was_shown, incident, problems = pickle.loads(body)
+            return unpack(body)
         except Exception:
             return None
-        return (incident, problems) if was_shown == shown else None
 
-    def put(self, relative: str, stat: os.stat_result, shown: str, entry: Entry) -> None:
+    def put(self, relative: str, stat: os.stat_result, shown: str, packed: bytes) -> None:
+        """Keep what reading the file gave, as pack() made it (in whichever process read it)."""
         if self._db is None:
             return
-        body = pickle.dumps((shown, *entry), protocol=pickle.HIGHEST_PROTOCOL)
-        signature = hmac.new(self._key, body, "sha256").digest()
-        self._pending.append((_key(relative), identity(stat), signature + body))
+        signature = hmac.new(self._key, packed, "sha256").digest()
+        self._pending.append((_key(relative), _identity(stat, shown), signature + packed))
 
     def save(self, complete: bool) -> None:
         """Write what was read; with `complete` (every file was listed), forget the files that

@@ -16,15 +16,16 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .index import Index, fingerprint
+from .index import Index, fingerprint, pack, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
+from .parallel import Progress, chunked
 from .places import Gazetteer, unknown_parents
 from .spec import (
     ID_PATTERN,
@@ -322,6 +323,15 @@ def escape_unprintable(text: str) -> str:
 Change = Callable[[Incident], Incident]
 
 
+@dataclass(frozen=True)
+class _File:
+    """A record file found by load(): where it is, as shown, and its key in the index."""
+
+    path: Path
+    display: str
+    key: tuple[str, os.stat_result, str] | None
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while records are built; what was built is then frozen.
@@ -362,8 +372,11 @@ class Store:
             shown = str(path.relative_to(self._cwd))
         return escape_unprintable(shown)
 
-    def load(self, years: Iterable[int] | None = None) -> Loaded:
-        """Every record (or only those in the given years' folders), and every problem found."""
+    def load(self, years: Iterable[int] | None = None, progress: Progress | None = None) -> Loaded:
+        """Every record (or only those in the given years' folders), and every problem found.
+
+        Files the index holds unchanged are taken from it; the others are read on every core
+        when there are many, with `progress` told (done, total) as they are."""
         require_existing(self.root)
         loaded = Loaded(self.root)
         tree = _walk(self.root, years)
@@ -373,59 +386,76 @@ class Store:
             loaded.problems.append(
                 whole_file(self.display(path), "record files end in .yaml: rename this file, or it is not read")
             )
-        index = self._index()
-        try:
-            with collector_paused():
-                for path in tree.records:
-                    loaded.files += 1
-                    display = self.display(path)
-                    incident, problems = self._read(path, display, index)
-                    loaded.problems += problems
-                    if incident is not None:
-                        loaded.records.append(Record(incident, path, display))
+        with self._opened_index() as index, collector_paused():
+            files = [self._identify(path) for path in tree.records]
+            entries = [index.get(*file.key) if index and file.key else None for file in files]
+            unread = [(file.path, file.display) for file, entry in zip(files, entries, strict=True) if entry is None]
+            read = iter(chunked(self.read_packed, unread, progress))
+            for file, entry in zip(files, entries, strict=True):
+                if entry is None:
+                    packed = next(read)
+                    entry = unpack(packed)
+                    if index and file.key:
+                        index.put(*file.key, packed)
+                incident, problems = entry
+                loaded.files += 1
+                loaded.problems += problems
+                if incident is not None:
+                    loaded.records.append(Record(incident, file.path, file.display))
             if index:
                 index.save(complete=years is None)
-        finally:
-            if index:
-                index.close()
         return loaded
-
-    def _index(self) -> Index | None:
-        """The directory's index, unless turned off; its entries depend on sides.yaml."""
-        return Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
 
     def load_one(self, incident_id: str) -> Loaded:
         """The one record an id gives the path of, read as load() reads every file: for the
         commands that name an incident, which need not read the whole archive."""
-        path = self.existing(incident_id)
-        loaded, display = Loaded(self.root, whole=False, files=1), self.display(path)
-        index = self._index()
+        file = self._identify(self.existing(incident_id))
+        loaded = Loaded(self.root, whole=False, files=1)
+        with self._opened_index() as index:
+            entry = index.get(*file.key) if index and file.key else None
+            if entry is None:
+                [packed] = self.read_packed([(file.path, file.display)])
+                entry = unpack(packed)
+                if index and file.key:
+                    index.put(*file.key, packed)
+                    index.save(complete=False)
+        incident, loaded.problems = entry
+        if incident is not None:
+            loaded.records.append(Record(incident, file.path, file.display))
+        return loaded
+
+    @contextlib.contextmanager
+    def _opened_index(self) -> Iterator[Index | None]:
+        """The directory's index, unless turned off; its entries depend on sides.yaml."""
+        index = Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
         try:
-            incident, loaded.problems = self._read(path, display, index)
-            if index:
-                index.save(complete=False)
+            yield index
         finally:
             if index:
                 index.close()
-        if incident is not None:
-            loaded.records.append(Record(incident, path, display))
-        return loaded
 
-    def _read(self, path: Path, display: str, index: Index | None) -> tuple[Incident | None, list[Problem]]:
-        """One record file as an incident and its problems: from the index when the file is
-        unchanged, else read, validated and put in the index."""
+    def _identify(self, path: Path) -> _File:
+        """A record file as shown, and the key the index knows it by (None: not a regular file,
+        which is never taken from the index)."""
+        display = self.display(path)
         try:
             status = os.lstat(path)
         except OSError:
-            status = None
-        indexable = index is not None and status is not None and stat.S_ISREG(status.st_mode)
-        relative = path.relative_to(self.root).as_posix()
-        if indexable and (entry := index.get(relative, status, display)) is not None:  # type: ignore[union-attr, arg-type]
-            return entry
+            return _File(path, display, None)
+        if not stat.S_ISREG(status.st_mode):
+            return _File(path, display, None)
+        return _File(path, display, (path.relative_to(self.root).as_posix(), status, display))
+
+    def read_packed(self, files: Sequence[tuple[Path, str]]) -> list[bytes]:
+        """Record files (path, as shown) read and validated, each an incident and its problems
+        packed as the index keeps them. A worker process runs this on a chunk of the files (see
+        parallel.chunked); packing them here is what sending them back costs anyway."""
+        with collector_paused():
+            return [pack(self._read_file(path, display)) for path, display in files]
+
+    def _read_file(self, path: Path, display: str) -> tuple[Incident | None, list[Problem]]:
         data, problems = read_data(path, display, self.root)
         incident, more = self.read_incident(data, display) if not problems else (None, [])
-        if indexable:
-            index.put(relative, status, display, (incident, problems + more))  # type: ignore[union-attr, arg-type]
         return incident, problems + more
 
     def read_incident(self, data: object, display: str) -> tuple[Incident | None, list[Problem]]:
