@@ -34,7 +34,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL, entry BLOB NOT NULL)",
 )
-_FORMAT_MODULES = ("errors", "fields", "model", "places", "spec", "store", "text", "yamlio")
+_FORMAT_MODULES = ("errors", "fields", "index", "model", "places", "spec", "store", "text", "yamlio")
 Entry = tuple[Incident | None, list[Problem]]
 
 
