@@ -28,6 +28,7 @@ from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .model import NO_META, Breakdown, Incident, Sides, Source
+from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
 from .store import Loaded, Record, Store, find_records_dir, read_data, read_gazetteer, read_weapons
@@ -82,9 +83,13 @@ class ClaimAdded:
 class Records:
     """One records directory: its records, sides and gazetteer, read once and only when asked."""
 
-    def __init__(self, root: Path | str | None = None, *, option: str | None = None) -> None:
+    def __init__(
+        self, root: Path | str | None = None, *, option: str | None = None, progress: Progress | None = None
+    ) -> None:
         """`root` names the directory; otherwise `option` (--records), $INCIDENTS_RECORDS or the
-        nearest records/ upwards is used, and only when something needs it."""
+        nearest records/ upwards is used, and only when something needs it. `progress` is told
+        (done, total) while files not in the index are read (it prints nothing by itself)."""
+        self._progress = progress
         self._root = Path(root) if root is not None else None
         self._option = option
         self._store: Store | None = None
@@ -143,7 +148,7 @@ class Records:
         """Every file of the directory, read and validated on its own (see check for the rest)."""
         if self._loaded is None:
             self.sides()  # a broken sides.yaml is reported before the records it would judge
-            self._loaded = self.store.load()
+            self._loaded = self.store.load(progress=self._progress)
         return self._loaded
 
     def check(self) -> list[Problem]:

@@ -41,9 +41,10 @@ class Session:
     @functools.cached_property
     def records(self) -> Records:
         """The records directory, opened when a command first needs it (not for --help)."""
+        from . import render
         from .api import Records
 
-        return Records(option=self.records_option)
+        return Records(option=self.records_option, progress=render.reading_progress())
 
     def report(self, selection: Selection) -> Selection:
         from . import render

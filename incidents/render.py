@@ -737,3 +737,41 @@ def places_view(found: list[Place], gazetteer: Gazetteer, query: str) -> Rendera
                 grid.add_row(label, safe(value))
         panels.append(Panel(grid, title=safe(f"{place.name}  ({place.id})"), title_align="left", box=box.ROUNDED))
     return Group(*panels)
+
+
+def reading_progress(after: float = 1.0) -> Callable[[int, int], None]:
+    """A progress bar on stderr for reading record files, for parallel.chunked to call with
+    (done, total). It appears only once reading has taken `after` seconds, only on a terminal
+    and not under NO_COLOR (whose users asked for plain output), and it clears itself when the
+    last file is read, so a pipe, a log or a quick command never sees it."""
+    import time
+
+    began = time.monotonic()
+    shown: list[Any] = []  # the rich Progress and its task, once started
+
+    def tell(done: int, total: int) -> None:
+        if not shown:
+            if done >= total or time.monotonic() - began < after:
+                return
+            out = console(stderr=True)
+            if not out.is_terminal or os.environ.get("NO_COLOR"):
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(
+                TextColumn("reading records"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=out,
+                transient=True,
+                auto_refresh=False,  # no thread: it is drawn when told, and nothing is left running
+            )
+            bar.start()
+            shown.extend([bar, bar.add_task("reading", total=total)])
+        bar, task = shown
+        bar.update(task, completed=done, refresh=True)
+        if done >= total:
+            bar.stop()
+
+    return tell
