@@ -319,8 +319,9 @@ class Records:
 
     def similar(self, incident: Incident) -> list[Incident]:
         """Recorded incidents that may be this one: the years around it only, not the archive."""
-        years = range(incident.date.year - 1, (incident.end_date or incident.date).year + 1)
-        nearby = [r.incident for r in self.store.load(years).records]
+        last = incident.end_date or incident.date
+        years = range(incident.date.year - 1, last.year + 1)
+        nearby = [r.incident for r in self.store.load(years, days=(incident.date, last)).records]
         return same_event(incident, nearby, self.matcher())
 
     def add_claim(

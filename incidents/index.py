@@ -24,18 +24,20 @@ import pickle
 import sqlite3
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from .errors import Problem
 from .model import Incident
 
 INDEX_FOLDER = ".incidents"
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL, entry BLOB NOT NULL)",
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_FILES = (  # days: the incident's first and last day, signed with them and the identity
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL, days TEXT, entry BLOB NOT NULL)"
 )
 _FORMAT_MODULES = ("errors", "fields", "index", "model", "places", "spec", "store", "text", "yamlio")
 Entry = tuple[Incident | None, list[Problem]]
+Days = tuple[date, date]
 
 
 def cache_home() -> Path:
@@ -103,6 +105,7 @@ class Index:
         self._key = b""
         self._pending: list[tuple[bytes, str, bytes]] = []
         self._seen: set[bytes] = set()
+        self._identities: dict[bytes, tuple[str, str | None]] | None = None
         with contextlib.suppress(OSError, sqlite3.Error):
             self._key = _secret()
             self._db = self._open(self.location())
@@ -135,27 +138,57 @@ class Index:
     def _connect(self, path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=5, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
-        for statement in _SCHEMA:
-            db.execute(statement)
+        db.execute(_META)
+        db.execute(_FILES)
         row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         if row is None or row[0] != self._fingerprint:  # another version, format or sides.yaml
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM files")
+            db.execute("DROP TABLE files")  # its columns may be another version's too
+            db.execute(_FILES)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
             db.execute("COMMIT")
         return db
+
+    def _known(self) -> dict[bytes, tuple[str, str | None]]:
+        """Every file the index holds: its identity and its incident's days (read once, without
+        the entries, so that a file outside the days asked for is never unpickled)."""
+        if self._identities is None:
+            self._identities = {}
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    rows = self._db.execute("SELECT path, identity, days FROM files")
+                    self._identities = {path: (known, days) for path, known, days in rows}
+        return self._identities
+
+    def outside(self, relative: str, stat: os.stat_result, shown: str, days: Days) -> bool:
+        """Whether the file is unchanged and its incident, as the index knows it, has no day
+        in `days` (first, last): then it need not be read, nor taken from the index."""
+        key = _key(relative)
+        self._seen.add(key)
+        identity = _identity(stat, shown)
+        known = self._known().get(key)
+        if known is None or known[0] != identity or known[1] is None:
+            return False
+        first, last, signature = [*known[1].split(" "), "", "", ""][:3]
+        if not hmac.compare_digest(signature, self._sign_days(identity, first, last)):
+            return False  # not written by this user: read the file
+        return last < days[0].isoformat() or days[1].isoformat() < first
+
+    def _sign_days(self, identity: str, first: str, last: str) -> str:
+        return hmac.new(self._key, f"{identity}\0{first}\0{last}".encode(), "sha256").hexdigest()
 
     def get(self, relative: str, stat: os.stat_result, shown: str) -> Entry | None:
         """What reading the file gave, if it is unchanged and was shown under the same path."""
         key = _key(relative)
         self._seen.add(key)
-        if self._db is None:
+        known = self._known().get(key)
+        if self._db is None or known is None or known[0] != _identity(stat, shown):
             return None
         try:
             row = self._db.execute("SELECT identity, entry FROM files WHERE path = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        if row is None or row[0] != _identity(stat, shown):
+        if row is None or row[0] != known[0]:
             return None
         blob: bytes = row[1]
         signature, body = blob[:32], blob[32:]
@@ -166,12 +199,18 @@ class Index:
         except Exception:
             return None
 
-    def put(self, relative: str, stat: os.stat_result, shown: str, packed: bytes) -> None:
-        """Keep what reading the file gave, as pack() made it (in whichever process read it)."""
+    def put(self, relative: str, stat: os.stat_result, shown: str, packed: bytes, days: Days | None) -> None:
+        """Keep what reading the file gave, as pack() made it (in whichever process read it),
+        with its incident's days (None when it has no incident)."""
         if self._db is None:
             return
         signature = hmac.new(self._key, packed, "sha256").digest()
-        self._pending.append((_key(relative), _identity(stat, shown), signature + packed))
+        identity = _identity(stat, shown)
+        signed = None
+        if days:
+            first, last = days[0].isoformat(), days[1].isoformat()
+            signed = f"{first} {last} {self._sign_days(identity, first, last)}"
+        self._pending.append((_key(relative), identity, signed, signature + packed))
 
     def save(self, complete: bool) -> None:
         """Write what was read; with `complete` (every file was listed), forget the files that
@@ -180,7 +219,7 @@ class Index:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", self._pending)
+            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", self._pending)
             if complete:
                 known = [row[0] for row in self._db.execute("SELECT path FROM files")]
                 gone = [(path,) for path in known if path not in self._seen]

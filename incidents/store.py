@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .index import Index, fingerprint, pack, unpack
+from .index import Days, Entry, Index, fingerprint, pack, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
 from .parallel import Progress, chunked
@@ -323,6 +323,12 @@ def escape_unprintable(text: str) -> str:
 Change = Callable[[Incident], Incident]
 
 
+def _days(entry: Entry) -> Days | None:
+    """The first and last day of an entry's incident, as the index keeps them."""
+    incident = entry[0]
+    return (incident.date, incident.end_date or incident.date) if incident else None
+
+
 @dataclass(frozen=True)
 class _File:
     """A record file found by load(): where it is, as shown, and its key in the index."""
@@ -372,11 +378,15 @@ class Store:
             shown = str(path.relative_to(self._cwd))
         return escape_unprintable(shown)
 
-    def load(self, years: Iterable[int] | None = None, progress: Progress | None = None) -> Loaded:
+    def load(
+        self, years: Iterable[int] | None = None, progress: Progress | None = None, days: Days | None = None
+    ) -> Loaded:
         """Every record (or only those in the given years' folders), and every problem found.
 
         Files the index holds unchanged are taken from it; the others are read on every core
-        when there are many, with `progress` told (done, total) as they are."""
+        when there are many, with `progress` told (done, total) as they are. With `days`
+        (first, last), an unchanged file whose incident the index knows to fall outside them is
+        left out unread: for `add`'s look for the same event, which needs only those days."""
         require_existing(self.root)
         loaded = Loaded(self.root)
         tree = _walk(self.root, years)
@@ -388,6 +398,8 @@ class Store:
             )
         with self._opened_index() as index, collector_paused():
             files = [self._identify(path) for path in tree.records]
+            if index and days:
+                files = [file for file in files if not (file.key and index.outside(*file.key, days))]
             entries = [index.get(*file.key) if index and file.key else None for file in files]
             unread = [(file.path, file.display) for file, entry in zip(files, entries, strict=True) if entry is None]
             read = iter(chunked(self.read_packed, unread, progress))
@@ -396,7 +408,7 @@ class Store:
                     packed = next(read)
                     entry = unpack(packed)
                     if index and file.key:
-                        index.put(*file.key, packed)
+                        index.put(*file.key, packed, _days(entry))
                 incident, problems = entry
                 loaded.files += 1
                 loaded.problems += problems
@@ -417,7 +429,7 @@ class Store:
                 [packed] = self.read_packed([(file.path, file.display)])
                 entry = unpack(packed)
                 if index and file.key:
-                    index.put(*file.key, packed)
+                    index.put(*file.key, packed, _days(entry))
                     index.save(complete=False)
         incident, loaded.problems = entry
         if incident is not None:

@@ -141,3 +141,41 @@ def test_show_and_diff_of_an_id_read_that_record_alone(make_records, reads, cli)
     (root / "2023" / "2023-09-02-x.yaml").unlink()  # the incident it links to is gone
     result = cli("--records", str(root), "show", "2023-09-01-sotk")
     assert result.exit_code == 1 and "links[0]: continues: no incident with id '2023-09-02-x'" in result.stderr
+
+
+def _nearby(root: Path, day: str) -> list[str]:
+    from datetime import date
+
+    when = date.fromisoformat(day)
+    loaded = Store(root).load([when.year], days=(when, when))
+    return sorted([r.incident.id for r in loaded.records] + [Path(p.path).name for p in loaded.problems])
+
+
+def test_adds_look_for_the_same_event_unpickles_only_the_days_asked_for(root, reads, monkeypatch):
+    from incidents import index as index_module
+
+    answers(root)
+    reads.clear()
+    unpacked = []
+    real = index_module.unpack
+    monkeypatch.setattr(index_module, "unpack", lambda packed: unpacked.append(1) or real(packed))
+    (root / "2023" / "2023-09-04-broken.yaml").write_text("id: [unclosed\n")  # no days: always read
+    assert _nearby(root, "2023-09-02") == ["2023-09-02-kut", "2023-09-04-broken.yaml"]
+    assert reads == ["2023-09-04-broken.yaml"]
+    assert len(unpacked) == 1  # kut, from the index; the other two were never unpickled
+
+
+def test_a_file_moved_into_the_days_is_found_although_the_index_had_it_elsewhere(root, reads):
+    answers(root)
+    path = root / "2023" / "2023-09-02-kut.yaml"
+    path.write_text(path.read_text().replace("date: '2023-09-02'", "date: '2023-09-01'"))
+    assert "2023-09-02-kut" in _nearby(root, "2023-09-01")
+
+
+def test_days_in_the_index_not_signed_by_this_user_are_not_believed(root):
+    answers(root)
+    db = sqlite3.connect(root / ".incidents" / "index.sqlite")
+    with db:
+        db.execute("UPDATE files SET days = '1900-01-01 1900-01-01 forged' WHERE days IS NOT NULL")
+    db.close()
+    assert "2023-09-02-kut" in _nearby(root, "2023-09-02")
