@@ -59,10 +59,12 @@ def ascii_fold(text: str) -> str:
     return "".join(kept).casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The key two spellings share when they are one name: case, diacritics, ə/a, apostrophes,
     spacing and doubled letters do not count (Daşkəsən = Dashkasan, Sot'k' = Sotk). Letters of
-    other scripts (Սոթք, Сотк) are kept, so that names in Armenian or Russian match too."""
+    other scripts (Սոթք, Сотк) are kept, so that names in Armenian or Russian match too.
+    Cached: an archive names the same few hundred places and bodies over and over."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_LETTERS))
     key = "".join(ch for ch in text if ch.isalnum()).casefold()
     for digraph, single in _DIGRAPHS:
