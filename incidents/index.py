@@ -149,16 +149,28 @@ class Index:
             db.execute("COMMIT")
         return db
 
-    def _known(self) -> dict[bytes, tuple[str, str | None]]:
-        """Every file the index holds: its identity and its incident's days (read once, without
-        the entries, so that a file outside the days asked for is never unpickled)."""
+    def preload(self, folders: Iterable[str] | None = None) -> None:
+        """Read the identity and days of every file (or of those in `folders`) in one query:
+        for a command about to ask about many files; not for `show ID`, which asks about one."""
+        self._known(folders)
+
+    def _known(self, folders: Iterable[str] | None = None) -> dict[bytes, tuple[str, str | None]]:
+        """The files the index holds: their identity and their incident's days (read once,
+        without the entries, so that a file outside the days asked for is never unpickled)."""
         if self._identities is None:
             self._identities = {}
             if self._db is not None:
                 with contextlib.suppress(sqlite3.Error):
-                    rows = self._db.execute("SELECT path, identity, days FROM files")
-                    self._identities = {path: (known, days) for path, known, days in rows}
+                    self._identities = {path: (known, days) for path, known, days in self._identity_rows(folders)}
         return self._identities
+
+    def _identity_rows(self, folders: Iterable[str] | None) -> list[tuple[bytes, str, str | None]]:
+        assert self._db is not None
+        query = "SELECT path, identity, days FROM files"
+        if folders is None:
+            return self._db.execute(query).fetchall()
+        within = f"{query} WHERE path >= ? AND path < ?"  # a folder's paths sort between "F/" and "F0"
+        return [row for f in folders for row in self._db.execute(within, (_key(f"{f}/"), _key(f"{f}0")))]
 
     def outside(self, relative: str, stat: os.stat_result, shown: str, days: Days) -> bool:
         """Whether the file is unchanged and its incident, as the index knows it, has no day
@@ -181,14 +193,14 @@ class Index:
         """What reading the file gave, if it is unchanged and was shown under the same path."""
         key = _key(relative)
         self._seen.add(key)
-        known = self._known().get(key)
-        if self._db is None or known is None or known[0] != _identity(stat, shown):
-            return None
+        identity = _identity(stat, shown)
+        if self._db is None or (self._identities is not None and self._identities.get(key, ("",))[0] != identity):
+            return None  # with every identity read (preload), a changed file costs no query
         try:
             row = self._db.execute("SELECT identity, entry FROM files WHERE path = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        if row is None or row[0] != known[0]:
+        if row is None or row[0] != identity:
             return None
         blob: bytes = row[1]
         signature, body = blob[:32], blob[32:]

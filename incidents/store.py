@@ -388,6 +388,7 @@ class Store:
         (first, last), an unchanged file whose incident the index knows to fall outside them is
         left out unread: for `add`'s look for the same event, which needs only those days."""
         require_existing(self.root)
+        years = None if years is None else sorted(set(years))
         loaded = Loaded(self.root)
         tree = _walk(self.root, years)
         for folder, why in tree.folders:  # each would otherwise leave its records out unseen
@@ -398,6 +399,8 @@ class Store:
             )
         with self._opened_index() as index, collector_paused():
             files = [self._identify(path) for path in tree.records]
+            if index:
+                index.preload(None if years is None else [str(year) for year in years])
             if index and days:
                 files = [file for file in files if not (file.key and index.outside(*file.key, days))]
             entries = [index.get(*file.key) if index and file.key else None for file in files]

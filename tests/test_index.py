@@ -179,3 +179,12 @@ def test_days_in_the_index_not_signed_by_this_user_are_not_believed(root):
         db.execute("UPDATE files SET days = '1900-01-01 1900-01-01 forged' WHERE days IS NOT NULL")
     db.close()
     assert "2023-09-02-kut" in _nearby(root, "2023-09-02")
+
+
+def test_a_load_of_some_years_asks_the_index_about_those_folders_only(make_records, reads):
+    root = make_records(incident(), incident(id="2022-09-13-jermuk", date="2022-09-13"))
+    everything = answers(root)
+    reads.clear()
+    some = Store(root).load([2022])
+    assert [r.incident.id for r in some.records] == ["2022-09-13-jermuk"] and reads == []
+    assert answers(root) == everything and reads == []
