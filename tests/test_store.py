@@ -261,3 +261,17 @@ def test_loading_leaves_no_cycles_so_freezing_what_it_built_loses_nothing(tmp_pa
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("path", "base"),
+    [("/a/b/c", "/a"), ("/a/bc", "/a/b"), ("/a", "/a"), ("records/x", "/a"), ("/x/y", "/"), ("/a/b", "/a/b/c")],
+)
+def test_paths_are_shown_below_a_folder_as_pathlib_would(path, base):
+    from incidents.store import _below
+
+    try:
+        expected = str(Path(path).relative_to(base))
+    except ValueError:
+        expected = None
+    assert _below(path, base) == expected
