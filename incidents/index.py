@@ -12,6 +12,8 @@ records directory cannot be written.
 Entries are pickles of the typed records, each signed with an HMAC whose key lives in the
 user's cache directory, never in the records directory: an index file that came with a shared
 repository (or was tampered with) is not signed by this user's key, and is never unpickled.
+Beside each entry it keeps the incident's first and last day, signed with the file's identity,
+so that `add` can pass over the files outside the days it looks at without unpickling them.
 """
 
 from __future__ import annotations
