@@ -94,10 +94,10 @@ def claim(rng: random.Random, i: int, side: str, day: date, where: list[dict[str
     return said
 
 
-BROKEN = [
+BROKEN = [  # each with the id its file name gives, so that it is broken in one way only
     "id: [unclosed\n",
-    "id: 2021-01-01-no-date\ntitle: A record without its date\nclaims: []\n",
-    "id: 2021-01-02-unknown-side\ntitle: t\ndate: '2021-01-02'\nclaims:\n- side: atlantis\n  source: {title: x}\n",
+    "id: {id}\ntitle: A record without its date\nclaims: []\n",
+    "id: {id}\ntitle: t\ndate: '{day}'\nclaims:\n- side: atlantis\n  source: {{title: x}}\n",
 ]
 
 
@@ -108,8 +108,9 @@ def generate(root: Path, n: int, seed: int = 1, broken_every: int = 1000) -> Non
     for i in range(n):
         path: Path
         if broken_every and i % broken_every == broken_every - 1:
-            text = BROKEN[(i // broken_every) % len(BROKEN)]
-            path = root / "2021" / f"2021-01-0{i % 7 + 1}-broken-{i}.yaml"
+            day = f"2021-01-0{i % 7 + 1}"
+            text = BROKEN[(i // broken_every) % len(BROKEN)].format(id=f"{day}-broken-{i}", day=day)
+            path = root / "2021" / f"{day}-broken-{i}.yaml"
         else:
             data = incident_data(rng, i, places)
             incident, problems = incident_from_data(data, "generated")
