@@ -43,10 +43,16 @@ def unique_ids(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
     problems = []
     for incident_id, records in ids.items():
         if len(records) > 1:
-            others = ", ".join(r.shown for r in records)
-            message = f"{incident_id!r} is used by {len(records)} records: {others}"
-            problems += [_problem(r.incident.meta, "id", message) for r in records]
+            for record in records:
+                others = [r.shown for r in records if r is not record]
+                named = ", ".join(others[:NAMED_OTHERS])
+                more = f" and {len(others) - NAMED_OTHERS} more" if len(others) > NAMED_OTHERS else ""
+                message = f"{incident_id!r} is used by {len(records)} records; also by {named}{more}"
+                problems.append(_problem(record.incident.meta, "id", message))
     return problems
+
+
+NAMED_OTHERS = 3  # an id in 33 files would otherwise print 33 lines of 33 paths
 
 
 def file_names(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:

@@ -1,5 +1,7 @@
 """The checks across records: what is implausible is an error or a warning by a documented rule."""
 
+from pathlib import Path
+
 import pytest
 
 from incidents.api import Records
@@ -54,3 +56,14 @@ def test_a_revision_may_lower_a_figure(make_records):
     first = claim(id="c1", reported="2023-09-01", casualties={"armenia": {"killed": "3+"}})
     revised = claim(id="c2", revises="c1", reported="2023-09-02", casualties={"armenia": {"killed": 2}})
     assert found(make_records, incident(claims=[first, revised])) == []
+
+
+def test_an_id_in_many_files_names_a_few_others_on_each_line_not_all(make_records):
+    copies = {f"2023/2023-09-01-copy-{n}.yaml": "id: 2023-09-01-sotk\ntitle: dup\ndate: 2023-09-01\n" for n in range(8)}
+    root = make_records(incident(), raw=copies)
+    problems = [p for p in Records(root).check() if "is used by" in p.message]
+    assert len(problems) == 9  # one on each file using the id
+    for problem in problems:
+        assert "is used by 9 records" in problem.message and "and 5 more" in problem.message
+        assert Path(problem.path).name not in problem.message  # the others, not itself
+        assert problem.message.count(".yaml") == 3
