@@ -34,9 +34,11 @@ from .model import Incident
 
 INDEX_FOLDER = ".incidents"
 _META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-_FILES = (  # days: the incident's first and last day, signed with them and the identity
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL, days TEXT, entry BLOB NOT NULL)"
+_FILES = (  # first, last: the incident's days (NULL: no incident); days_signature: over them and identity
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL,"
+    " first TEXT, last TEXT, days_signature TEXT, entry BLOB NOT NULL)"
 )
+Known = tuple[str, str | None, str | None, str | None]  # identity, first, last, days_signature
 _FORMAT_MODULES = ("errors", "fields", "index", "model", "places", "spec", "store", "text", "yamlio")
 Entry = tuple[Incident | None, list[Problem]]
 Days = tuple[date, date]
@@ -105,9 +107,9 @@ class Index:
         self._fingerprint = fingerprint
         self._db: sqlite3.Connection | None = None
         self._key = b""
-        self._pending: list[tuple[bytes, str, bytes]] = []
+        self._pending: list[tuple[bytes, str, str | None, str | None, str | None, bytes]] = []
         self._seen: set[bytes] = set()
-        self._identities: dict[bytes, tuple[str, str | None]] | None = None
+        self._identities: dict[bytes, Known] | None = None
         with contextlib.suppress(OSError, sqlite3.Error):
             self._key = _secret()
             self._db = self._open(self.location())
@@ -156,19 +158,21 @@ class Index:
         for a command about to ask about many files; not for `show ID`, which asks about one."""
         self._known(folders)
 
-    def _known(self, folders: Iterable[str] | None = None) -> dict[bytes, tuple[str, str | None]]:
+    def _known(self, folders: Iterable[str] | None = None) -> dict[bytes, Known]:
         """The files the index holds: their identity and their incident's days (read once,
         without the entries, so that a file outside the days asked for is never unpickled)."""
         if self._identities is None:
             self._identities = {}
             if self._db is not None:
                 with contextlib.suppress(sqlite3.Error):
-                    self._identities = {path: (known, days) for path, known, days in self._identity_rows(folders)}
+                    self._identities = {row[0]: row[1:] for row in self._identity_rows(folders)}
         return self._identities
 
-    def _identity_rows(self, folders: Iterable[str] | None) -> list[tuple[bytes, str, str | None]]:
+    def _identity_rows(
+        self, folders: Iterable[str] | None
+    ) -> list[tuple[bytes, str, str | None, str | None, str | None]]:
         assert self._db is not None
-        query = "SELECT path, identity, days FROM files"
+        query = "SELECT path, identity, first, last, days_signature FROM files"
         if folders is None:
             return self._db.execute(query).fetchall()
         within = f"{query} WHERE path >= ? AND path < ?"  # a folder's paths sort between "F/" and "F0"
@@ -181,9 +185,11 @@ class Index:
         self._seen.add(key)
         identity = _identity(stat, shown)
         known = self._known().get(key)
-        if known is None or known[0] != identity or known[1] is None:
+        if known is None or known[0] != identity:
             return False
-        first, last, signature = [*known[1].split(" "), "", "", ""][:3]
+        _, first, last, signature = known
+        if first is None or last is None or signature is None:
+            return False  # no incident: the file is read, so its problems are never hidden
         if not hmac.compare_digest(signature, self._sign_days(identity, first, last)):
             return False  # not written by this user: read the file
         return last < days[0].isoformat() or days[1].isoformat() < first
@@ -196,7 +202,8 @@ class Index:
         key = _key(relative)
         self._seen.add(key)
         identity = _identity(stat, shown)
-        if self._db is None or (self._identities is not None and self._identities.get(key, ("",))[0] != identity):
+        known = self._identities.get(key) if self._identities is not None else None
+        if self._db is None or (self._identities is not None and (known is None or known[0] != identity)):
             return None  # with every identity read (preload), a changed file costs no query
         try:
             row = self._db.execute("SELECT identity, entry FROM files WHERE path = ?", (key,)).fetchone()
@@ -220,11 +227,11 @@ class Index:
             return
         signature = hmac.new(self._key, packed, "sha256").digest()
         identity = _identity(stat, shown)
-        signed = None
+        first = last = signed = None
         if days:
             first, last = days[0].isoformat(), days[1].isoformat()
-            signed = f"{first} {last} {self._sign_days(identity, first, last)}"
-        self._pending.append((_key(relative), identity, signed, signature + packed))
+            signed = self._sign_days(identity, first, last)
+        self._pending.append((_key(relative), identity, first, last, signed, signature + packed))
 
     def save(self, complete: bool) -> None:
         """Write what was read; with `complete` (every file was listed), forget the files that
@@ -233,7 +240,7 @@ class Index:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", self._pending)
+            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._pending)
             if complete:
                 known = [row[0] for row in self._db.execute("SELECT path FROM files")]
                 gone = [(path,) for path in known if path not in self._seen]

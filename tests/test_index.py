@@ -176,7 +176,7 @@ def test_days_in_the_index_not_signed_by_this_user_are_not_believed(root):
     answers(root)
     db = sqlite3.connect(root / ".incidents" / "index.sqlite")
     with db:
-        db.execute("UPDATE files SET days = '1900-01-01 1900-01-01 forged' WHERE days IS NOT NULL")
+        db.execute("UPDATE files SET first = '1900-01-01', last = '1900-01-01' WHERE first IS NOT NULL")
     db.close()
     assert "2023-09-02-kut" in _nearby(root, "2023-09-02")
 
