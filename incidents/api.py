@@ -17,21 +17,24 @@ The rule that no record with problems is used silently lives here: `select`, `in
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from .checks import check
+from .checks import check, future, reference_problem, references, spots
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
+from .index import problems_of
 from .model import NO_META, Breakdown, Incident, Sides, Source
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
-from .query import Filters, PlaceMatcher, gazetteer_matcher, same_event, select
-from .store import Loaded, Record, Store, find_records_dir, read_data, read_gazetteer, read_weapons
+from .query import BAD, CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, prepare, same_event
+from .store import Loaded, Record, Store, Synced, find_records_dir, read_data, read_gazetteer, read_weapons
 from .summary import Summary, summarise
 from .weapons import WeaponKinds
 
@@ -53,6 +56,8 @@ class Selection:
     incidents: list[Incident]
     left_out: list[Problem] = field(default_factory=list)
     files: int = 0  # record files in the directory
+    total: int = 0  # incidents that passed the filters (more than `incidents` under a limit)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # as `list --format json` gives them
 
 
 @dataclass
@@ -96,7 +101,9 @@ class Records:
         self._loaded: Loaded | None = None
         self._gazetteer: Gazetteer | None = None
         self._weapons: WeaponKinds | None = None
-        self._valid: tuple[list[Record], list[Problem]] | None = None
+        self._synced: Synced | None = None
+        self._left_out: list[Problem] | None = None
+        self._filters: Filters | None = None  # what CHOSEN holds
 
     @property
     def store(self) -> Store:
@@ -144,31 +151,99 @@ class Records:
     def matcher(self) -> PlaceMatcher:
         return gazetteer_matcher(self.gazetteer())
 
+    def synced(self) -> Synced:
+        """The index, holding every file of the directory as it is (read once per Records)."""
+        if self._synced is None:
+            self.sides()  # a broken sides.yaml or places.yaml is reported before the records it would judge
+            self.gazetteer()
+            self._synced = self.store.sync(progress=self._progress)
+            prepare(self._synced.index.db)
+        return self._synced
+
     def load(self) -> Loaded:
-        """Every file of the directory, read and validated on its own (see check for the rest)."""
-        if self._loaded is None:
-            self.sides()  # a broken sides.yaml is reported before the records it would judge
-            self._loaded = self.store.load(progress=self._progress)
-        return self._loaded
+        """Every record of the directory as a typed incident, with its file's own problems
+        (check() has those across the records): for whoever wants them all in hand."""
+        self.sides()  # a broken sides.yaml or places.yaml is reported before the records it would judge
+        self.gazetteer()
+        return self.store.load(progress=self._progress)
 
     def check(self) -> list[Problem]:
         """Every problem of every record, warnings included, in file and line order."""
-        return check(self.load(), self.gazetteer())
+        synced = self.synced()
+        db = synced.index.db
+        stored = [
+            p
+            for (text,) in db.execute("SELECT problems FROM files WHERE problems IS NOT NULL")
+            for p in problems_of(text)
+        ]
+        return sorted({*synced.problems, *stored, *check(db)})
 
-    def _checked(self) -> tuple[list[Record], list[Problem]]:
-        """The records that pass `check`, and the errors that keep the others out."""
-        if self._valid is None:
-            loaded = self.load()
-            errors = [p for p in check(loaded, self.gazetteer()) if p.severity == Severity.ERROR]
-            bad = {p.path for p in errors}
-            self._valid = ([r for r in loaded.records if r.shown not in bad], errors)
-        return self._valid
+    def recorded(self) -> int:
+        """How many files hold an incident that could be read."""
+        return self.synced().index.db.execute("SELECT count(*) FROM files WHERE id IS NOT NULL").fetchone()[0]
+
+    def _errors(self) -> list[Problem]:
+        """The errors that keep records out of every output; the files they are in are marked
+        in the index's BAD table for the queries that follow."""
+        if self._left_out is None:
+            db = self.synced().index.db
+            self._left_out = [p for p in self.check() if p.severity == Severity.ERROR]
+            db.execute(f"DELETE FROM {BAD}")
+            db.executemany(f"INSERT OR IGNORE INTO {BAD} VALUES (?)", [(p.path,) for p in self._left_out])
+        return self._left_out
+
+    def _choose(self, filters: Filters | None) -> tuple[int, Selection]:
+        self._filters = filters
+        errors = self._errors()
+        found = choose(self.synced().index.db, filters or Filters(), self.gazetteer())
+        return found, Selection([], errors, self.synced().files)
 
     def select(self, filters: Filters | None = None) -> Selection:
         """The valid incidents that pass the filters, newest first."""
-        valid, errors = self._checked()
-        chosen = select([r.incident for r in valid], filters or Filters(), self.matcher())
-        return Selection(chosen, errors, self.load().files)
+        found, selection = self._choose(filters)
+        query = f"SELECT entry FROM files JOIN {CHOSEN} USING (path) {NEWEST_FIRST}"
+        selection.incidents = [entry[0] for (entry,) in self._entries(query)]
+        selection.total = found
+        return selection
+
+    def listing(self, filters: Filters | None = None, limit: int = 0, typed: bool = False) -> Selection:
+        """The valid incidents that pass the filters as `list` prints them, newest first, at most
+        `limit` (0: all): `rows` as `list --format json` gives them, and with `typed`, the
+        incidents too (for a table). `total` says how many passed."""
+        found, selection = self._choose(filters)
+        query = f"SELECT listing, entry FROM files JOIN {CHOSEN} USING (path) {NEWEST_FIRST}"
+        query += f" LIMIT {int(limit)}" if limit else ""
+        db = self.synced().index.db
+        if typed:
+            chosen = self._entries(query)
+            selection.rows = [json.loads(listing) for listing, _ in chosen]
+            selection.incidents = [entry[0] for _, entry in chosen]
+        else:
+            selection.rows = [json.loads(listing) for (listing,) in db.execute(query.replace(", entry", ""))]
+        selection.total = found
+        return selection
+
+    def _entries(self, query: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a query whose last column is a file's entry, unpickled. An entry this user
+        did not sign (a crafted or foreign index) or cannot read turns the index into one
+        rebuilt in memory from the files, and the query is asked of that one."""
+        try:
+            return list(self.synced().index.entries(query, parameters))
+        except sqlite3.DatabaseError:
+            self.synced().index.reset()
+            self._synced = self._left_out = None
+            return self._rechosen(query, parameters)
+
+    def _rechosen(self, query: str, parameters: Sequence[object]) -> list[tuple[Any, ...]]:
+        """The query again, on an index rebuilt from the files, with the same incidents chosen."""
+        self._choose(self._filters)
+        return list(self.synced().index.entries(query, parameters))
+
+    def _checked(self) -> list[Record]:
+        """Every record that passes `check`, whatever its status."""
+        self._choose(Filters(status="all"))
+        query = f"SELECT path, shown, entry FROM files JOIN {CHOSEN} USING (path) ORDER BY path"
+        return [Record(entry[0], self.store.path_of(key), shown) for key, shown, entry in self._entries(query)]
 
     def incident(self, incident_id: str) -> Incident:
         """One valid incident; an id whose file has problems is refused with them, not as unknown.
@@ -177,15 +252,16 @@ class Records:
         their paths (the incidents it links to or is merged into exist): `show ID` and `diff ID`
         cost the same in an archive of any size. An id with no file at its path is looked for
         in the whole directory, to name the problems of a misplaced record."""
-        if self._valid is None:
+        if self._synced is None:
             found = self._one(incident_id)
             if found is not None:
                 return found
-        valid, errors = self._checked()
-        for record in valid:
-            if record.incident.id == incident_id:
-                return record.incident
-        files = {r.shown for r in self.load().records if r.incident.id == incident_id}
+        errors = self._errors()
+        query = "SELECT shown, entry FROM files WHERE id = ? AND errors = 0 ORDER BY path"
+        for shown, entry in self._entries(query, (incident_id,)):
+            if not any(p.path == shown for p in errors):
+                return entry[0]
+        files = {s for (s,) in self.synced().index.db.execute("SELECT shown FROM files WHERE id = ?", (incident_id,))}
         problems = [p for p in errors if p.path in files or Path(p.path).stem == incident_id]
         if problems:
             raise RecordProblems(problems)
@@ -199,10 +275,17 @@ class Records:
             return None
         if not loaded.records:  # unreadable: its problems are the answer
             raise RecordProblems(loaded.problems)
-        errors = [p for p in check(loaded, self.gazetteer()) if p.severity == Severity.ERROR]
+        incident = loaded.records[0].incident
+        shown = loaded.records[0].shown
+        found = [
+            reference_problem(shown, incident.id, target, kind, line, name, loaded.recorded(target))
+            for target, kind, line, name in references(incident)
+        ]
+        found.append(future(shown, incident.date, spots(incident), date.today()))
+        errors = [p for p in [*loaded.problems, *found] if p and p.severity == Severity.ERROR]
         if errors:
-            raise RecordProblems(errors)
-        return loaded.records[0].incident
+            raise RecordProblems(sorted(errors))
+        return incident
 
     def compare(
         self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False, tolerance_minutes: int = 30
@@ -225,13 +308,10 @@ class Records:
     def summarise(
         self, filters: Filters | None = None, breakdown: Breakdown = Breakdown.MONTH
     ) -> tuple[Summary, Selection]:
-        selection = self.select(filters)
-        gazetteer = self.gazetteer()
-
-        def regions(incident: Incident) -> list[str]:  # one name per place, whichever side's name was used
-            return [gazetteer.display(name, "english") for name in incident.region]
-
-        return summarise(selection.incidents, self.sides(), breakdown, regions), selection
+        """The summary of the valid incidents that pass the filters, from the index's tables."""
+        found, selection = self._choose(filters)
+        selection.total = found
+        return summarise(self.synced().index.db, self.sides(), breakdown), selection
 
     def places(self, query: str = "") -> list[Place]:
         gazetteer = self.gazetteer()
@@ -308,8 +388,8 @@ class Records:
         """Rewrite every valid record in canonical form (claim ids written out, so that they stay
         put when claims are reordered by hand). A file with comments is left alone unless `force`;
         with `write` False nothing is written and `changes` says what would be."""
-        valid, errors = self._checked()
-        result = Formatted(left_out=errors)
+        valid = self._checked()
+        result = Formatted(left_out=self._errors())
         for record in valid:
             target = _with_ids(record.incident) if with_ids else record.incident
             outcome = self.store.reformat(record, target, force, write)

@@ -1,99 +1,185 @@
 """`incidents check`: what is wrong across the records, beyond what one file can tell.
 
 Reading already reports each file's own problems (syntax, types, required fields, sides the
-directory does not know). These checks need the whole directory: unique ids, ids that match
-their file names, merges into incidents that exist, places the gazetteer cannot settle. Each is
-a function over typed records (beancount's validations are the model); every problem is a
-value located by the record's own `Meta`.
+directory does not know). Two lists of checks add to them, each a function (beancount's
+validations are the model) whose problems are values located by the record's own `Meta`:
+
+- RECORD_CHECKS judge one record: ids that match their file names, places the gazetteer
+  cannot settle, implausible dates, addresses, figures lower than an earlier "at least". They
+  run when a file is read, and what they find is kept in the index with the file's problems.
+- DIRECTORY_CHECKS need every record: unique ids, merges and links to incidents that exist,
+  dates after today, tags in two spellings. They run over the index's tables, which hold the
+  whole directory, so that `check` at 100,000 records is a few queries.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import json
+import sqlite3
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .compare import chronological
 from .errors import Problem, Severity
 from .model import Count, Incident, Meta, PlaceRef
 from .places import Gazetteer, did_you_mean, did_you_mean_id, fold, uncertain_note
-from .store import Loaded, Record
+from .store import Record
 
-Check = Callable[[Loaded, Gazetteer | None], Iterable[Problem]]
+RecordCheck = Callable[[Record, Path, Gazetteer], Iterable[Problem]]
+"""A validation of one record file (the record, the records directory, the gazetteer)."""
 
 
-def check(loaded: Loaded, gazetteer: Gazetteer | None = None) -> list[Problem]:
-    """Every problem in the directory, in file and line order; warnings included."""
-    problems = list(loaded.problems)
-    for validation in CHECKS:
-        problems += validation(loaded, gazetteer)
-    return sorted(set(problems))
+def record_problems(record: Record, root: Path, gazetteer: Gazetteer) -> list[Problem]:
+    """What the checks of one file find; run when the file is read, and kept in the index."""
+    return [problem for validation in RECORD_CHECKS for problem in validation(record, root, gazetteer)]
+
+
+def check(db: sqlite3.Connection, today: date | None = None) -> list[Problem]:
+    """What the checks across the records find in the index's tables, which hold the whole
+    directory: ids used twice, links and merges to no recorded incident, dates after today
+    (today changes, the files do not), one tag in two spellings. Warnings included."""
+    problems: list[Problem] = []
+    for validation in DIRECTORY_CHECKS:
+        problems += validation(db, today or date.today())
+    return problems
 
 
 def _problem(meta: Meta, key: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
     return Problem(meta.path, meta.line_of(key), meta.field(key), message, severity)
 
 
-def unique_ids(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
-    """Two files with one id: each names the other, and both are left out until one is renamed."""
-    ids: dict[str, list[Record]] = defaultdict(list)
-    for record in loaded.records:
-        ids[record.incident.id].append(record)
+def spots(incident: Incident) -> str:
+    """Where a record's id and date stand (line, field), for the problems found across records."""
+    meta = incident.meta
+    return json.dumps({key: [meta.line_of(key), meta.field(key)] for key in ("id", "date")})
+
+
+def _spot(shown: str, spots_text: str, key: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
+    line, name = json.loads(spots_text)[key]
+    return Problem(shown, line, name, message, severity)
+
+
+def unique_ids(db: sqlite3.Connection, today: date) -> list[Problem]:
+    """Two files with one id: each names the others, and all are left out until one is renamed."""
+    ids: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    query = (
+        "SELECT id, shown, spots FROM files WHERE id IN"
+        " (SELECT id FROM files WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1) ORDER BY path"
+    )
+    for incident_id, shown, spots_text in db.execute(query):
+        ids[incident_id].append((shown, spots_text))
     problems = []
     for incident_id, records in ids.items():
-        if len(records) > 1:
-            for record in records:
-                others = [r.shown for r in records if r is not record]
-                named = ", ".join(others[:NAMED_OTHERS])
-                more = f" and {len(others) - NAMED_OTHERS} more" if len(others) > NAMED_OTHERS else ""
-                message = f"{incident_id!r} is used by {len(records)} records; also by {named}{more}"
-                problems.append(_problem(record.incident.meta, "id", message))
+        for shown, spots_text in records:
+            others = [other for other, _ in records if other != shown]
+            named = ", ".join(others[:NAMED_OTHERS])
+            more = f" and {len(others) - NAMED_OTHERS} more" if len(others) > NAMED_OTHERS else ""
+            message = f"{incident_id!r} is used by {len(records)} records; also by {named}{more}"
+            problems.append(_spot(shown, spots_text, "id", message))
     return problems
 
 
 NAMED_OTHERS = 3  # an id in 33 files would otherwise print 33 lines of 33 paths
 
 
-def file_names(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+def references(incident: Incident) -> list[tuple[str, str, int, str]]:
+    """The incidents a record names (target, what names it, line, field): its merge, its links."""
+    meta = incident.meta
+    found = [(incident.merged_into, MERGED, meta.line_of("merged_into"), meta.field("merged_into"))]
+    found = found if incident.merged_into else []
+    for index, link in enumerate(incident.links):
+        key = f"links[{index}]"
+        found.append((link.id, str(link.type), meta.line_of(key), meta.field(key)))
+    return found
+
+
+MERGED = "merged_into"
+
+
+def reference_problem(
+    shown: str, own: str, target: str, kind: str, line: int, name: str, exists: bool
+) -> Problem | None:
+    """A merge or link to itself, or to no recorded incident."""
+    if target == own:
+        what = "merged into" if kind == MERGED else "linked to"
+        return Problem(shown, line, name, f"an incident cannot be {what} itself")
+    if not exists:
+        prefix = "" if kind == MERGED else f"{kind}: "
+        return Problem(shown, line, name, f"{prefix}no incident with id {target!r}")
+    return None
+
+
+def dangling(db: sqlite3.Connection, today: date) -> list[Problem]:
+    """A merge or a link names a recorded incident other than its own."""
+    query = (
+        "SELECT f.shown, f.id, r.target, r.kind, r.line, r.field,"
+        " EXISTS (SELECT 1 FROM files g WHERE g.id = r.target) FROM refs r JOIN files f USING (path)"
+    )
+    found = (reference_problem(*row[:6], bool(row[6])) for row in db.execute(query))
+    return [problem for problem in found if problem]
+
+
+def future(shown: str, day: date, spots_text: str, today: date) -> Problem | None:
+    """An incident after today is an error: nothing has been reported of it yet."""
+    if day <= today:
+        return None
+    return _spot(shown, spots_text, "date", f"{day} is after today ({today}): a slip?")
+
+
+def future_dates(db: sqlite3.Connection, today: date) -> list[Problem]:
+    query = "SELECT shown, day, spots FROM files WHERE day > ?"
+    found = (
+        future(shown, date.fromisoformat(day), s, today) for shown, day, s in db.execute(query, (today.isoformat(),))
+    )
+    return [problem for problem in found if problem]
+
+
+def tag_spellings(db: sqlite3.Connection, today: date) -> list[Problem]:
+    """One tag in two spellings ('Shelling', 'shelling'; 'ceasefire violations',
+    'ceasefire-violations') splits what should be counted together: a warning at each record
+    that uses the rarer spelling, naming the commoner one (of two as common, the one in the
+    first file)."""
+    counts = db.execute(
+        "SELECT fold, tag, count(*), min(path) FROM tags WHERE fold IN"
+        " (SELECT fold FROM tags GROUP BY fold HAVING count(DISTINCT tag) > 1) GROUP BY fold, tag"
+    ).fetchall()
+    usual: dict[str, str] = {}
+    for fold_key, tag, _, _ in sorted(counts, key=lambda row: (-row[2], row[3])):
+        usual.setdefault(fold_key, tag)
+    problems = []
+    query = (
+        "SELECT f.shown, t.tag, t.line, t.field FROM tags t JOIN files f USING (path) WHERE t.fold = ? AND t.tag != ?"
+    )
+    for fold_key, tag in usual.items():
+        for shown, rare, line, name in db.execute(query, (fold_key, tag)):
+            message = f"tag {rare!r} is written {tag!r} elsewhere; use one spelling"
+            problems.append(Problem(shown, line, name, message, Severity.WARNING))
+    return problems
+
+
+def tag_rows(incident: Incident) -> list[tuple[str, str, int, str]]:
+    """(tag, its folded key, line, field) for each of a record's tags."""
+    meta = incident.meta
+    return [
+        (tag, fold(tag), meta.line_of(f"tags[{n}]"), meta.field(f"tags[{n}]")) for n, tag in enumerate(incident.tags)
+    ]
+
+
+def file_names(record: Record, root: Path, gazetteer: Gazetteer) -> list[Problem]:
     """A record lives at `<year>/<id>.yaml`: the id gives the path, so `show ID` needs no search."""
-    problems = []
-    for record in loaded.records:
-        incident = record.incident
-        if record.path.stem != incident.id:
-            message = f"{incident.id!r} does not match the file name {record.path.name!r}; ids never change, so rename the file"
-            problems.append(_problem(incident.meta, "id", message))
-        elif record.path != loaded.root / incident.id[:4] / f"{incident.id}.yaml":
-            message = f"the record belongs at {incident.id[:4]}/{incident.id}.yaml in the records directory"
-            problems.append(_problem(incident.meta, "id", message))
-    return problems
-
-
-def merges(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
-    """A merged record names an incident that exists, and not itself."""
-    problems = []
-    for record in loaded.records:
-        incident: Incident = record.incident
-        target = incident.merged_into
-        if target == incident.id:
-            problems.append(_problem(incident.meta, "merged_into", "an incident cannot be merged into itself"))
-        elif target and not loaded.recorded(target):
-            problems.append(_problem(incident.meta, "merged_into", f"no incident with id {target!r}"))
-    return problems
-
-
-def links(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
-    """A link names a recorded incident other than its own."""
-    problems = []
-    for record in loaded.records:
-        incident = record.incident
-        for index, link in enumerate(incident.links):
-            key = f"links[{index}]"
-            if link.id == incident.id:
-                problems.append(_problem(incident.meta, key, "an incident cannot be linked to itself"))
-            elif not loaded.recorded(link.id):
-                problems.append(_problem(incident.meta, key, f"{link.type}: no incident with id {link.id!r}"))
-    return problems
+    incident = record.incident
+    if record.path.stem != incident.id:
+        message = (
+            f"{incident.id!r} does not match the file name {record.path.name!r}; ids never change, so rename the file"
+        )
+        return [_problem(incident.meta, "id", message)]
+    if record.path != root / incident.id[:4] / f"{incident.id}.yaml":
+        message = f"the record belongs at {incident.id[:4]}/{incident.id}.yaml in the records directory"
+        return [_problem(incident.meta, "id", message)]
+    return []
 
 
 def place_names(incident: Incident) -> list[tuple[Meta, str, PlaceRef | str]]:
@@ -108,61 +194,52 @@ def place_names(incident: Incident) -> list[tuple[Meta, str, PlaceRef | str]]:
     return found
 
 
-def places(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+def places(record: Record, root: Path, gazetteer: Gazetteer) -> list[Problem]:
     """Ambiguous names are errors (they must be qualified); unknown or uncertain ones are warnings."""
-    if gazetteer is None:
-        return []
     problems = []
-    for record in loaded.records:
-        for meta, key, ref in place_names(record.incident):
-            name = str(ref)
-            resolution = gazetteer.resolve_ref(ref)
-            if isinstance(ref, PlaceRef) and ref.means and not resolution.candidates:
-                message = f"means: no place with id {ref.means!r} in the gazetteer{did_you_mean_id(ref.means, gazetteer.places)}"
-                problems.append(_problem(meta, key, message))
-            elif resolution.ambiguous:
-                forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
-                problems.append(_problem(meta, key, f"{name!r} is ambiguous: write {forms}"))
-            elif not resolution.candidates:
-                hint = did_you_mean(gazetteer, name)
-                message = f"unknown place {name!r}{hint}; add it to places.yaml in the records directory"
-                problems.append(_problem(meta, key, message, Severity.WARNING))
-            elif resolution.uncertain:
-                problems.append(_problem(meta, key, uncertain_note(resolution), Severity.WARNING))
+    for meta, key, ref in place_names(record.incident):
+        name = str(ref)
+        resolution = gazetteer.resolve_ref(ref)
+        if isinstance(ref, PlaceRef) and ref.means and not resolution.candidates:
+            message = (
+                f"means: no place with id {ref.means!r} in the gazetteer{did_you_mean_id(ref.means, gazetteer.places)}"
+            )
+            problems.append(_problem(meta, key, message))
+        elif resolution.ambiguous:
+            forms = " or ".join(repr(f) for f in gazetteer.qualified_forms(resolution))
+            problems.append(_problem(meta, key, f"{name!r} is ambiguous: write {forms}"))
+        elif not resolution.candidates:
+            hint = did_you_mean(gazetteer, name)
+            message = f"unknown place {name!r}{hint}; add it to places.yaml in the records directory"
+            problems.append(_problem(meta, key, message, Severity.WARNING))
+        elif resolution.uncertain:
+            problems.append(_problem(meta, key, uncertain_note(resolution), Severity.WARNING))
     return problems
 
 
-def plausible_dates(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
-    """An incident after today is an error (nothing has been reported of it yet); a statement
-    reported before the incident began, or a source dated before the statement it reports, is a
-    warning: each is usually a slip of a digit, but a source may say so."""
-    today, problems = date.today(), []
-    for record in loaded.records:
-        incident = record.incident
-        if incident.date > today:
-            problems.append(_problem(incident.meta, "date", f"{incident.date} is after today ({today}): a slip?"))
-        for claim in incident.claims:
-            said = claim.reported.day if claim.reported else None
-            if said and said < incident.date:
-                message = f"the statement ({said}) is dated before the incident began ({incident.date})"
-                problems.append(_problem(claim.meta, "reported", message, Severity.WARNING))
-            published = claim.source.date
-            if said and published and published < said:
-                message = f"the source ({published}) is dated before the statement it reports ({said})"
-                problems.append(_problem(claim.source.meta, "date", message, Severity.WARNING))
+def plausible_dates(record: Record, root: Path, gazetteer: Gazetteer) -> list[Problem]:
+    """A statement reported before the incident began, or a source dated before the statement
+    it reports, is a warning: each is usually a slip of a digit, but a source may say so. (An
+    incident after today is an error, found by `future_dates`: today changes, the file not.)"""
+    incident, problems = record.incident, []
+    for claim in incident.claims:
+        said = claim.reported.day if claim.reported else None
+        if said and said < incident.date:
+            message = f"the statement ({said}) is dated before the incident began ({incident.date})"
+            problems.append(_problem(claim.meta, "reported", message, Severity.WARNING))
+        published = claim.source.date
+        if said and published and published < said:
+            message = f"the source ({published}) is dated before the statement it reports ({said})"
+            problems.append(_problem(claim.source.meta, "date", message, Severity.WARNING))
     return problems
 
 
-def urls(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+def urls(record: Record, root: Path, gazetteer: Gazetteer) -> list[Problem]:
     """A source's url is a web address (http or https, with a host), or the source cannot be read."""
     problems = []
-    for record in loaded.records:
-        sources = [*record.incident.sources, *(c.source for c in record.incident.claims)]
-        for source in sources:
-            if source.url and not _is_url(source.url):
-                problems.append(
-                    _problem(source.meta, "url", f"{source.url!r} is not a web address (http:// or https://)")
-                )
+    for source in [*record.incident.sources, *(c.source for c in record.incident.claims)]:
+        if source.url and not _is_url(source.url):
+            problems.append(_problem(source.meta, "url", f"{source.url!r} is not a web address (http:// or https://)"))
     return sorted(set(problems))
 
 
@@ -171,44 +248,28 @@ def _is_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and "." in parts.netloc and not any(c.isspace() for c in text.strip())
 
 
-def tag_spellings(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
-    """One tag in two spellings ('Shelling', 'shelling'; 'ceasefire violations',
-    'ceasefire-violations') splits what should be counted together: a warning at each record
-    that uses the rarer spelling, naming the commoner one."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for record in loaded.records:
-        for tag in record.incident.tags:
-            spellings[fold(tag)][tag] += 1
-    problems = []
-    for record in loaded.records:
-        for index, tag in enumerate(record.incident.tags):
-            usual = spellings[fold(tag)].most_common(1)[0][0]
-            if tag != usual:
-                message = f"tag {tag!r} is written {usual!r} elsewhere; use one spelling"
-                problems.append(_problem(record.incident.meta, f"tags[{index}]", message, Severity.WARNING))
-    return problems
-
-
-def lower_than_at_least(loaded: Loaded, gazetteer: Gazetteer | None) -> list[Problem]:
+def lower_than_at_least(record: Record, root: Path, gazetteer: Gazetteer) -> list[Problem]:
     """A voice that said "at least N" and later gives fewer than N, with no revision named, has
     probably been misread: a warning at the later figure."""
     problems = []
-    for record in loaded.records:
-        floors: dict[tuple[str, str, tuple[str, bool, str]], Count] = {}
-        for claim in chronological(record.incident.claims):
-            voice = (claim.side, (claim.by or "").casefold())
-            for figure in claim.casualties:
-                key = (*voice, figure.key)
-                floor = floors.get(key)
-                if floor and figure.count.high is not None and figure.count.high < floor.low and not claim.revises:
-                    message = f"{figure.count} is fewer than the same voice's earlier 'at least {floor.low}'"
-                    problems.append(_problem(claim.meta, f"casualties.{figure.side}", message, Severity.WARNING))
-                if figure.count.high is None and figure.count.numbered:
-                    floors[key] = figure.count
+    floors: dict[tuple[str, str, tuple[str, bool, str]], Count] = {}
+    for claim in chronological(record.incident.claims):
+        voice = (claim.side, (claim.by or "").casefold())
+        for figure in claim.casualties:
+            key = (*voice, figure.key)
+            floor = floors.get(key)
+            if floor and figure.count.high is not None and figure.count.high < floor.low and not claim.revises:
+                message = f"{figure.count} is fewer than the same voice's earlier 'at least {floor.low}'"
+                problems.append(_problem(claim.meta, f"casualties.{figure.side}", message, Severity.WARNING))
+            if figure.count.high is None and figure.count.numbered:
+                floors[key] = figure.count
     return problems
 
 
-CHECKS: tuple[Check, ...] = (
-    unique_ids, file_names, merges, links, places, plausible_dates, urls, tag_spellings, lower_than_at_least,
+RECORD_CHECKS: tuple[RecordCheck, ...] = (file_names, places, plausible_dates, urls, lower_than_at_least)
+"""The validations of one record file, run when it is read."""
+
+DIRECTORY_CHECKS: tuple[Callable[[sqlite3.Connection, date], list[Problem]], ...] = (
+    unique_ids, dangling, future_dates, tag_spellings,
 )  # fmt: skip
-"""The validations `check` runs, in order; each takes the loaded directory and the gazetteer."""
+"""The validations across the records, run over the index on every `check` (and every read)."""

@@ -231,14 +231,16 @@ def main(ctx: click.Context, records_dir: str | None) -> None:
 def list_command(session: Session, filters: Filters, limit: int | None, naming: str | None, fmt: str) -> None:
     """List incidents, newest first."""
     from . import render
-    from .query import LIST_COLUMNS, list_row, listed
+    from .compare import Verdict
+    from .query import LIST_COLUMNS, Listed
 
-    found = session.report(session.records.select(filters)).incidents
     cap = (100 if fmt == "table" else 0) if limit is None else limit
+    found = session.report(session.records.listing(filters, cap, typed=fmt == "table"))
     sides, namer = session.records.sides(), session.namer(naming)
-    entries = listed(found[:cap] if cap else found, sides)
-    table = functools.partial(render.incident_table, entries, len(found), sides, namer)
-    render.output(fmt, [list_row(e) for e in entries], table, LIST_COLUMNS)
+    verdicts = [Verdict(row["initiator"]) if row["initiator"] else None for row in found.rows]
+    entries = [Listed(incident, verdict) for incident, verdict in zip(found.incidents, verdicts, strict=False)]
+    table = functools.partial(render.incident_table, entries, found.total, sides, namer)
+    render.output(fmt, found.rows, table, LIST_COLUMNS)
 
 
 @main.command()
@@ -272,7 +274,7 @@ def check_command(session: Session) -> None:
 
     records = session.records
     problems = records.check()
-    render.check_report(problems, len(records.load().records), records.store.display(records.root))
+    render.check_report(problems, records.recorded(), records.store.display(records.root))
     if any(p.severity == Severity.ERROR for p in problems):
         raise click.exceptions.Exit(EXIT_DATA)
 
@@ -401,7 +403,7 @@ def fmt(session: Session, dry: bool, no_ids: bool, force: bool) -> None:
     from .api import Selection
 
     result = session.records.fmt(write=not dry, with_ids=not no_ids, force=force)
-    session.report(Selection([], result.left_out, len(session.records.load().records)))
+    session.report(Selection([], result.left_out, session.records.recorded()))
     render.formatted(result.changes, dry)
     if dry and any(outcome == "would be rewritten" for _, outcome in result.changes):
         raise click.exceptions.Exit(EXIT_DATA)

@@ -1,19 +1,24 @@
-"""The index: what reading each record file gave last time, so unchanged files are not read again.
+"""The index: what reading each record file gave last time, and the columns queries are asked of.
 
 The files stay the only truth. Every command still lists and stats every file; a file whose
 identity (size, mtime_ns, inode) and shown path are what the index holds is taken from it, any
-other is read, validated and put back. The index is thrown away whole when the format's code,
-the package version or the directory's sides.yaml change (a fingerprint of them), and ignored
-whenever it cannot be read: a deleted, truncated, corrupt, stale or foreign index gives the
-same answers as none, only slower. It lives in `.incidents/` inside the records directory,
-which holds a .gitignore of `*` so git never sees it, or in the user's cache directory when the
-records directory cannot be written.
+other is read, validated and put back, and a file that is gone is forgotten, before any
+question is asked. `list`, `summary` and `check` are then answered by SQL over the columns
+(dates, place ids, sides, tags, the text to search) and the side tables (casualties, blame,
+links), without building one typed record; `show ID` unpickles the one entry it shows.
 
-Entries are pickles of the typed records, each signed with an HMAC whose key lives in the
-user's cache directory, never in the records directory: an index file that came with a shared
-repository (or was tampered with) is not signed by this user's key, and is never unpickled.
-Beside each entry it keeps the incident's first and last day, signed with the file's identity,
-so that `add` can pass over the files outside the days it looks at without unpickling them.
+The index is thrown away whole when the code that reads or judges a record, the Python version
+or the directory's settings files (sides, places, weapons) change: a fingerprint of them. It
+is ignored whenever it cannot be read: a deleted, truncated, corrupt, stale or foreign index
+gives the same answers as none, only slower. With no usable file (INCIDENTS_NO_INDEX, a disk
+that refuses it, another command holding it too long) the same tables are built in memory, so
+every answer comes from one implementation. It lives in `.incidents/` inside the records
+directory, which holds a .gitignore of `*` so git never sees it, or in the user's cache
+directory when the records directory cannot be written.
+
+An index file that came with a shared repository, or was written by another user, is not
+signed with this user's key (kept in the user's cache directory, never in the records
+directory) and is rebuilt; each pickled entry is signed too, and never unpickled unsigned.
 """
 
 from __future__ import annotations
@@ -21,27 +26,68 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import json
 import os
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .errors import Problem
+from .errors import Problem, Severity
 from .model import Incident
 
 INDEX_FOLDER = ".incidents"
-_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-_FILES = (  # first, last: the incident's days (NULL: no incident); days_signature: over them and identity
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, identity TEXT NOT NULL,"
-    " first TEXT, last TEXT, days_signature TEXT, entry BLOB NOT NULL)"
+MEMORY = ":memory:"
+
+DIGEST_COLUMNS = (
+    "id", "status", "day", "until", "first", "last", "listing", "placeids", "placenames", "unplaced",
+    "haystack", "conflict", "month", "month_end", "week", "week_end", "spots",
+)  # fmt: skip
+"""The query columns of a file's incident (all NULL for a file without one); see digest.py."""
+
+SIDE_TABLES: Mapping[str, tuple[str, ...]] = {
+    "refs": ("target", "kind", "line", "field"),  # merged_into and links: the ids a record names
+    "tags": ("tag", "fold", "line", "field"),
+    "regions": ("name",),  # each region once, by its English name
+    "claimants": ("side",),  # the sides that have spoken
+    "blame": ("claimant", "named"),
+    "admits": ("side",),
+    "casualties": ("claimant", "side", "civilian", "kind", "low", "high", "up_to", "unnumbered"),
+}
+"""One row per thing a record says many of; each row carries its file's path."""
+
+_FILES = (
+    "CREATE TABLE files (path BLOB PRIMARY KEY, identity TEXT NOT NULL, shown TEXT NOT NULL,"
+    " entry BLOB NOT NULL, problems TEXT, errors INTEGER NOT NULL, " + ", ".join(DIGEST_COLUMNS) + ")"
 )
-Known = tuple[str, str | None, str | None, str | None]  # identity, first, last, days_signature
-_FORMAT_MODULES = ("errors", "fields", "index", "model", "places", "spec", "store", "text", "yamlio")
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    _FILES,
+    "CREATE INDEX files_id ON files (id)",
+    *(f"CREATE TABLE {name} (path BLOB NOT NULL, {', '.join(cols)})" for name, cols in SIDE_TABLES.items()),
+    *(f"CREATE INDEX {name}_path ON {name} (path)" for name in SIDE_TABLES),
+)
+_TABLES = ("meta", "files", *SIDE_TABLES)
+UNINDEXED = "-"  # the identity of a file that is never taken from the index (not a regular file)
+
+_CODE = (
+    "checks", "compare", "digest", "errors", "fields", "index", "model", "places", "query", "spec",
+    "store", "summary", "text", "weapons", "yamlio",
+)  # fmt: skip
 Entry = tuple[Incident | None, list[Problem]]
-Days = tuple[date, date]
+
+
+@dataclass
+class Digest:
+    """What the index keeps of one file besides its entry: its problems, and for its incident
+    the query columns (DIGEST_COLUMNS, in order) and the rows of the side tables."""
+
+    problems: list[Problem]
+    columns: tuple[object, ...] = (None,) * len(DIGEST_COLUMNS)
+    rows: dict[str, list[tuple[object, ...]]] = field(default_factory=dict)
 
 
 def cache_home() -> Path:
@@ -51,7 +97,7 @@ def cache_home() -> Path:
 
 
 def _secret() -> bytes:
-    """This user's key for signing index entries (made once, readable by the user alone)."""
+    """This user's key for signing the index (made once, readable by the user alone)."""
     path = cache_home() / "index.key"
     with contextlib.suppress(FileNotFoundError):
         key = path.read_bytes()
@@ -65,12 +111,12 @@ def _secret() -> bytes:
     return key
 
 
-def fingerprint(root: Path, settings: Iterable[Path]) -> str:
-    """What the entries depend on besides their own file: the code that reads a record, the
-    package version, the Python version (pickles), and the directory's settings files."""
+def fingerprint(settings: Iterable[Path]) -> str:
+    """What the entries depend on besides their own file: the code that reads and judges a
+    record, the Python version (pickles), and the directory's settings files."""
     digest = hashlib.sha256(sys.version.encode())
     here = Path(__file__).resolve().parent
-    for name in _FORMAT_MODULES:
+    for name in _CODE:
         digest.update((here / f"{name}.py").read_bytes())
     for path in settings:
         with contextlib.suppress(OSError):
@@ -78,19 +124,19 @@ def fingerprint(root: Path, settings: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def _key(relative: str) -> bytes:
+def key_of(relative: str) -> bytes:
     """A file's path as bytes: a name that is not UTF-8 (kept by Python as surrogates) is kept too."""
     return relative.encode("utf-8", "surrogateescape")
 
 
-def _identity(stat: os.stat_result, shown: str) -> str:
+def identity(stat: os.stat_result | None, shown: str) -> str:
     """A file's identity, and the path its problems were shown under (they name it)."""
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{shown}"
+    return UNINDEXED if stat is None else f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{shown}"
 
 
 def pack(entry: Entry) -> bytes:
     """An entry as the index keeps it. Worker processes send entries packed, so the process
-    that keeps them unpickles each once and never pickles it again."""
+    that keeps them never pickles them again."""
     return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -99,20 +145,37 @@ def unpack(packed: bytes) -> Entry:
     return incident, problems
 
 
-class Index:
-    """One records directory's index; every method fails soft (the files are read instead)."""
+def problems_text(problems: Sequence[Problem]) -> str | None:
+    """A file's problems as the `problems` column keeps them (None: no problem)."""
+    if not problems:
+        return None
+    return json.dumps([[p.path, p.line, p.field, p.message, str(p.severity)] for p in problems], ensure_ascii=False)
 
-    def __init__(self, root: Path, fingerprint: str) -> None:
+
+def problems_of(text: str | None) -> list[Problem]:
+    return [
+        Problem(path, line, key, message, Severity(severity))
+        for path, line, key, message, severity in json.loads(text or "[]")
+    ]
+
+
+class Index:
+    """One records directory's index: a file when it can be, else the same tables in memory."""
+
+    def __init__(self, root: Path, fingerprint: str, use_file: bool = True) -> None:
         self.root = root
         self._fingerprint = fingerprint
-        self._db: sqlite3.Connection | None = None
         self._key = b""
-        self._pending: list[tuple[bytes, str, str | None, str | None, str | None, bytes]] = []
-        self._seen: set[bytes] = set()
-        self._identities: dict[bytes, Known] | None = None
-        with contextlib.suppress(OSError, sqlite3.Error):
-            self._key = _secret()
-            self._db = self._open(self.location())
+        self._pending: list[tuple[bytes, str, str, bytes, Digest]] = []
+        self._known: dict[bytes, str] | None = None
+        self.on_file = False
+        if use_file:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                self._key = _secret()
+                self.db = self._open(self.location())
+                self.on_file = True
+        if not self.on_file:
+            self.db = self._memory()
 
     def location(self) -> Path:
         """`.incidents/index.sqlite` in the records directory, or the user's cache directory
@@ -131,87 +194,80 @@ class Index:
         (cache_home() / "indexes").mkdir(parents=True, exist_ok=True)
         return cache_home() / "indexes" / f"{name}.sqlite"
 
-    def _open(self, path: Path) -> sqlite3.Connection | None:
+    def _memory(self) -> sqlite3.Connection:
+        db = sqlite3.connect(MEMORY, isolation_level=None)
+        for statement in _SCHEMA:
+            db.execute(statement)
+        return db
+
+    def _open(self, path: Path) -> sqlite3.Connection:
         try:
-            db = self._connect(path)
+            return self._connect(path)
         except sqlite3.DatabaseError:  # not a database (truncated, overwritten): start again
             path.unlink(missing_ok=True)
-            db = self._connect(path)
-        return db
+            return self._connect(path)
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=5, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute(_META)
-        db.execute(_FILES)
-        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        if row is None or row[0] != self._fingerprint:  # another version, format or sides.yaml
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("DROP TABLE files")  # its columns may be another version's too
-            db.execute(_FILES)
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
-            db.execute("COMMIT")
+        db.execute("PRAGMA synchronous=NORMAL")  # an index lost in a power cut is rebuilt from the files
+        signature = hmac.new(self._key, self._fingerprint.encode(), "sha256").hexdigest()
+        with contextlib.suppress(sqlite3.Error):
+            row = db.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
+            if row is not None and hmac.compare_digest(row[0], signature):
+                return db
+        db.execute("BEGIN IMMEDIATE")  # another version, format, settings file or user: start again
+        for table in _TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA:
+            db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('signature', ?)", (signature,))
+        db.execute("COMMIT")
         return db
 
-    def preload(self, folders: Iterable[str] | None = None) -> None:
-        """Read the identity and days of every file (or of those in `folders`) in one query:
-        for a command about to ask about many files; not for `show ID`, which asks about one."""
-        self._known(folders)
+    def reset(self) -> None:
+        """Start again from nothing, in memory, after an entry could not be believed; the file
+        is emptied so that the next command rebuilds it too."""
+        with contextlib.suppress(sqlite3.Error):
+            if self.on_file:
+                self.db.execute("DELETE FROM meta")
+            self.db.close()
+        self.db, self.on_file, self._known = self._memory(), False, None
 
-    def _known(self, folders: Iterable[str] | None = None) -> dict[bytes, Known]:
-        """The files the index holds: their identity and their incident's days (read once,
-        without the entries, so that a file outside the days asked for is never unpickled)."""
-        if self._identities is None:
-            self._identities = {}
-            if self._db is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._identities = {row[0]: row[1:] for row in self._identity_rows(folders)}
-        return self._identities
+    def known(self) -> dict[bytes, str]:
+        """The identity of every file the index holds, in one query."""
+        if self._known is None:
+            try:
+                self._known = dict(self.db.execute("SELECT path, identity FROM files"))
+            except sqlite3.Error:
+                self._known = {}
+        return self._known
 
-    def _identity_rows(
-        self, folders: Iterable[str] | None
-    ) -> list[tuple[bytes, str, str | None, str | None, str | None]]:
-        assert self._db is not None
-        query = "SELECT path, identity, first, last, days_signature FROM files"
-        if folders is None:
-            return self._db.execute(query).fetchall()
-        within = f"{query} WHERE path >= ? AND path < ?"  # a folder's paths sort between "F/" and "F0"
-        return [row for f in folders for row in self._db.execute(within, (_key(f"{f}/"), _key(f"{f}0")))]
+    def unchanged(self, relative: str, stat: os.stat_result | None, shown: str) -> bool:
+        """Whether the index holds the file as it is on disk, shown under the same path."""
+        return stat is not None and self.known().get(key_of(relative)) == identity(stat, shown)
 
-    def outside(self, relative: str, stat: os.stat_result, shown: str, days: Days) -> bool:
-        """Whether the file is unchanged and its incident, as the index knows it, has no day
-        in `days` (first, last): then it need not be read, nor taken from the index."""
-        key = _key(relative)
-        self._seen.add(key)
-        identity = _identity(stat, shown)
-        known = self._known().get(key)
-        if known is None or known[0] != identity:
-            return False
-        _, first, last, signature = known
-        if first is None or last is None or signature is None:
-            return False  # no incident: the file is read, so its problems are never hidden
-        if not hmac.compare_digest(signature, self._sign_days(identity, first, last)):
-            return False  # not written by this user: read the file
-        return last < days[0].isoformat() or days[1].isoformat() < first
-
-    def _sign_days(self, identity: str, first: str, last: str) -> str:
-        return hmac.new(self._key, f"{identity}\0{first}\0{last}".encode(), "sha256").hexdigest()
-
-    def get(self, relative: str, stat: os.stat_result, shown: str) -> Entry | None:
-        """What reading the file gave, if it is unchanged and was shown under the same path."""
-        key = _key(relative)
-        self._seen.add(key)
-        identity = _identity(stat, shown)
-        known = self._identities.get(key) if self._identities is not None else None
-        if self._db is None or (self._identities is not None and (known is None or known[0] != identity)):
-            return None  # with every identity read (preload), a changed file costs no query
+    def get(self, relative: str, stat: os.stat_result | None, shown: str) -> Entry | None:
+        """What reading the file gave, if the index holds it as it is."""
+        if stat is None:
+            return None
         try:
-            row = self._db.execute("SELECT identity, entry FROM files WHERE path = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT identity, entry FROM files WHERE path = ?", (key_of(relative),)).fetchone()
         except sqlite3.Error:
             return None
-        if row is None or row[0] != identity:
+        if row is None or row[0] != identity(stat, shown):
             return None
-        blob: bytes = row[1]
+        return self._unpacked(row[1])
+
+    def entries(self, query: str, parameters: Sequence[object] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query over `files` whose last column is `entry`, that column unpickled."""
+        for *row, blob in self.db.execute(query, parameters):
+            entry = self._unpacked(blob)
+            if entry is None:
+                raise sqlite3.DatabaseError(f"an entry of the index is not signed: {row}")
+            yield (*row, entry)
+
+    def _unpacked(self, blob: bytes) -> Entry | None:
         signature, body = blob[:32], blob[32:]
         if not hmac.compare_digest(signature, hmac.new(self._key, body, "sha256").digest()):
             return None  # not signed by this user's key: never unpickled
@@ -220,45 +276,74 @@ class Index:
         except Exception:
             return None
 
-    def put(self, relative: str, stat: os.stat_result, shown: str, packed: bytes, days: Days | None) -> None:
-        """Keep what reading the file gave, as pack() made it (in whichever process read it),
-        with its incident's days (None when it has no incident)."""
-        if self._db is None:
-            return
-        signature = hmac.new(self._key, packed, "sha256").digest()
-        identity = _identity(stat, shown)
-        first = last = signed = None
-        if days:
-            first, last = days[0].isoformat(), days[1].isoformat()
-            signed = self._sign_days(identity, first, last)
-        self._pending.append((_key(relative), identity, first, last, signed, signature + packed))
+    def put(self, relative: str, stat: os.stat_result | None, shown: str, packed: bytes, digest: Digest) -> None:
+        """Keep what reading the file gave, as pack() made it (in whichever process read it)."""
+        self._pending.append((key_of(relative), identity(stat, shown), shown, packed, digest))
+        if len(self._pending) >= _BATCH:
+            self._write(forget=None)
 
-    def save(self, complete: bool) -> None:
-        """Write what was read; with `complete` (every file was listed), forget the files that
-        are gone. Another command writing at the same moment only delays this, or skips it."""
-        if self._db is None:
-            return
+    def save(self, seen: Iterable[str] | None = None, within: Iterable[str] | None = None) -> None:
+        """Write what was read; given the files `seen` by a walk, forget the others (those in
+        the folders `within`, or all). Another command writing at the same moment only delays
+        this; one that holds the index too long, or a full disk, turns this one's index into
+        a copy in memory, so that what it answers is still what the files say."""
+        forget = None
+        if seen is not None:
+            forget = {key_of(s) for s in seen}, None if within is None else [key_of(f"{f}/") for f in within]
+        self._write(forget)
+
+    def _write(self, forget: tuple[set[bytes], list[bytes] | None] | None) -> None:
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._pending)
-            if complete:
-                known = [row[0] for row in self._db.execute("SELECT path FROM files")]
-                gone = [(path,) for path in known if path not in self._seen]
-                self._db.executemany("DELETE FROM files WHERE path = ?", gone)
-            self._db.execute("COMMIT")
+            self._transaction(forget)
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
-        finally:
-            self._pending.clear()
+                self.db.execute("ROLLBACK")
+            if not self.on_file:
+                raise
+            memory = self._memory()
+            self.db.backup(memory)
+            self.db.close()
+            self.db, self.on_file = memory, False
+            self._transaction(forget)
+        self._pending.clear()
+
+    def _transaction(self, forget: tuple[set[bytes], list[bytes] | None] | None) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        if self._pending:
+            keys = [(row[0],) for row in self._pending]
+            for table in SIDE_TABLES:
+                db.executemany(f"DELETE FROM {table} WHERE path = ?", keys)
+            marks = ", ".join("?" * (6 + len(DIGEST_COLUMNS)))
+            db.executemany(f"INSERT OR REPLACE INTO files VALUES ({marks})", self._file_rows())
+            for table, columns in SIDE_TABLES.items():
+                marks = ", ".join("?" * (1 + len(columns)))
+                rows = [(key, *row) for key, *_, digest in self._pending for row in digest.rows.get(table, ())]
+                db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        if forget is not None:
+            seen, folders = forget
+            gone = [(path,) for (path,) in db.execute("SELECT path FROM files") if path not in seen]
+            if folders is not None:
+                gone = [(path,) for (path,) in gone if any(path.startswith(f) for f in folders)]
+            for table in ("files", *SIDE_TABLES):
+                db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        db.execute("COMMIT")
+
+    def _file_rows(self) -> Iterable[tuple[object, ...]]:
+        for key, ident, shown, packed, digest in self._pending:
+            signature = hmac.new(self._key, packed, "sha256").digest()
+            errors = sum(1 for p in digest.problems if p.severity == Severity.ERROR)
+            yield (key, ident, shown, signature + packed, problems_text(digest.problems), errors, *digest.columns)
 
     def close(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+
+
+_BATCH = 2000  # files written per transaction while a long read goes on (bounded memory)
 
 
 def enabled() -> bool:
-    """INCIDENTS_NO_INDEX=1 reads every file every time (for benchmarks, or to rule it out)."""
+    """INCIDENTS_NO_INDEX=1 keeps the index in memory only: every file is read every time (for
+    benchmarks, or to rule the index out)."""
     return not os.environ.get("INCIDENTS_NO_INDEX")

@@ -7,6 +7,7 @@ stand in for plain name comparison without this module knowing about it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -68,7 +69,8 @@ def all_places(incident: Incident) -> list[PlaceRef | str]:
     return names
 
 
-def _haystack(incident: Incident) -> str:
+def haystack(incident: Incident) -> str:
+    """Every word of a record that `--text` looks in, folded as names are (case, diacritics, ə/a)."""
     parts = [incident.id, incident.title, incident.notes or "", *incident.tags, *all_places(incident)]
     for claim in incident.claims:
         parts += [claim.by or "", claim.target or "", claim.statement or "", claim.note or ""]
@@ -77,36 +79,73 @@ def _haystack(incident: Incident) -> str:
     return " ".join(loose(fold(word)) for part in parts for word in str(part).split())
 
 
-def matches(incident: Incident, filters: Filters, place_matcher: PlaceMatcher = words_match) -> bool:
-    start, end = incident.span  # "week of 2023-08-28" runs to 3 September; "May 2023" is all of May
-    checks = (
-        filters.status == "all" or incident.status == filters.status,
-        filters.since is None or end >= filters.since,
-        filters.until is None or start <= filters.until,
-        filters.side is None or any(c.side == filters.side for c in incident.claims),
-        filters.tag is None or fold(filters.tag) in {fold(t) for t in incident.tags},
-        filters.region is None or place_matcher(filters.region, all_places(incident)),
-    )
-    if not all(checks):
-        return False
-    if filters.text:
-        haystack, places = _haystack(incident), all_places(incident)
-        return all(
-            loose(fold(word)) in haystack or (place_matcher is not words_match and place_matcher(word, places))
-            for word in filters.text.split()
-        )  # a word that is a place matches it under any of its names, as --region does
-    return True
+NAMES = "\x1f"  # between the place names of one record in the index's placenames column
+
+CHOSEN = "temp.chosen"  # what choose() picked, for the queries that follow (summary.CHOSEN)
+BAD = "temp.bad"  # the files that problems found across the records keep out
 
 
-def newest_first(incidents: Iterable[Incident]) -> list[Incident]:
-    return sorted(incidents, key=lambda i: (i.date, i.end_date or i.date, i.id), reverse=True)
+def prepare(db: sqlite3.Connection) -> None:
+    """The temporary tables and the function the queries below use, on a connection."""
+    db.create_function("words_match", 2, _words_in, deterministic=True)
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (path BLOB PRIMARY KEY)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS bad (shown TEXT PRIMARY KEY)")
 
 
-def select(
-    incidents: Iterable[Incident], filters: Filters, place_matcher: PlaceMatcher = words_match
-) -> list[Incident]:
-    """The incidents that pass every filter, newest first."""
-    return newest_first(i for i in incidents if matches(i, filters, place_matcher))
+def _words_in(query: str, names: str | None) -> bool:
+    return bool(names) and words_match(query, names.split(NAMES))
+
+
+def where(filters: Filters, gazetteer: Gazetteer) -> tuple[str, list[object]]:
+    """The filters as SQL over the index's `files` (all must hold), with its parameters.
+
+    A region, or a word of `--text` that is a place, is matched as gazetteer_matcher matches
+    it: by the place and every place inside it, under any of their names (each record's
+    places are stored resolved, with what contains them); a record's name the gazetteer
+    cannot settle is compared as written. Dates compare the incident's whole span."""
+    clauses, parameters = [f"errors = 0 AND id IS NOT NULL AND shown NOT IN (SELECT shown FROM {BAD})"], []
+    if filters.status != "all":
+        clauses.append("status = ?")
+        parameters.append(filters.status)
+    if filters.since is not None:  # "week of 2023-08-28" runs to 3 September; "May 2023" is all of May
+        clauses.append("last >= ?")
+        parameters.append(filters.since.isoformat())
+    if filters.until is not None:
+        clauses.append("first <= ?")
+        parameters.append(filters.until.isoformat())
+    if filters.side is not None:
+        clauses.append("path IN (SELECT path FROM claimants WHERE side = ?)")
+        parameters.append(filters.side)
+    if filters.tag is not None:
+        clauses.append("path IN (SELECT path FROM tags WHERE fold = ?)")
+        parameters.append(fold(filters.tag))
+    if filters.region is not None:
+        clause, more = _place(filters.region, gazetteer)
+        clauses.append(clause)
+        parameters += more
+    for word in (filters.text or "").split():  # a word that is a place matches it under any of its names
+        clause, more = _place(word, gazetteer)
+        clauses.append(f"(instr(haystack, ?) > 0 OR {clause})")
+        parameters += [loose(fold(word)), *more]
+    return " AND ".join(clauses), parameters
+
+
+def _place(query: str, gazetteer: Gazetteer) -> tuple[str, list[object]]:
+    wanted = gazetteer.resolve_ref(query).place
+    if wanted is None:
+        return "words_match(?, placenames)", [query]
+    return "(instr(placeids, ?) > 0 OR words_match(?, unplaced))", [f"|{wanted.id}|", query]
+
+
+def choose(db: sqlite3.Connection, filters: Filters, gazetteer: Gazetteer) -> int:
+    """Fill CHOSEN with the files of the valid incidents that pass the filters; how many."""
+    clause, parameters = where(filters, gazetteer)
+    db.execute(f"DELETE FROM {CHOSEN}")
+    return db.execute(f"INSERT INTO {CHOSEN} SELECT path FROM files WHERE {clause}", parameters).rowcount
+
+
+NEWEST_FIRST = "ORDER BY day DESC, until DESC, id DESC"
+"""The order of every listing: by date, then end date, then id, newest first."""
 
 
 def same_event(

@@ -14,15 +14,17 @@ import contextlib
 import gc
 import os
 import re
+import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .index import Days, Entry, Index, fingerprint, pack, unpack
+from .index import Digest, Index, fingerprint, key_of, pack, problems_of, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
 from .parallel import Progress, chunked
@@ -84,6 +86,19 @@ class Loaded:
             if record.incident.id == incident_id:
                 return record
         raise NotFoundError(f"no incident with id {incident_id!r} in {self.root}")
+
+
+@dataclass
+class Synced:
+    """The index, holding every record file as it is, and what it cannot hold: the problems of
+    folders that could not be read and of files under the wrong ending."""
+
+    index: Index
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+Days = tuple[date, date]
 
 
 def find_records_dir(option: str | None, cwd: Path | None = None) -> Path:
@@ -332,19 +347,13 @@ def _below(path: str, base: str) -> str | None:
     return path[len(prefix) :] if path.startswith(prefix) and len(path) > len(prefix) else None
 
 
-def _days(entry: Entry) -> Days | None:
-    """The first and last day of an entry's incident, as the index keeps them."""
-    incident = entry[0]
-    return (incident.date, incident.end_date or incident.date) if incident else None
-
-
 @dataclass(frozen=True)
 class _File:
     """A record file found by load(): where it is, as shown, and its key in the index."""
 
     path: Path
     display: str
-    key: tuple[str, os.stat_result, str] | None
+    key: tuple[str, os.stat_result | None, str]
 
 
 @contextlib.contextmanager
@@ -374,6 +383,11 @@ class Store:
         self.root = root
         self._cwd = Path.cwd()  # asked once: load() shows the path of every file it reads
         self._sides: tuple[Sides, list[Problem]] | None = None
+        self._index: Index | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker process gets: not the open index."""
+        return {**self.__dict__, "_index": None}
 
     def display(self, path: Path) -> str:
         """Paths in messages relative to the current directory when below it, as a person would type them.
@@ -385,47 +399,78 @@ class Store:
         shown = str(path)
         return escape_unprintable(_below(shown, str(self._cwd)) or shown)
 
+    def sync(self, years: Iterable[int] | None = None, progress: Progress | None = None) -> Synced:
+        """The index, made to hold every record file as it is (or those in the given years'
+        folders): files it holds unchanged are taken as they are, the others read on every
+        core when there are many, with `progress` told (done, total) as they are, and the
+        files that are gone forgotten. The problems of folders and of files under the wrong
+        ending, which the index cannot hold, come beside it."""
+        require_existing(self.root)
+        years = None if years is None else sorted(set(years))
+        synced = Synced(self.index())
+        tree = _walk(self.root, years)
+        for folder, why in tree.folders:  # each would otherwise leave its records out unseen
+            synced.problems.append(whole_file(self.display(folder), why))
+        for path in tree.strays:
+            synced.problems.append(
+                whole_file(self.display(path), "record files end in .yaml: rename this file, or it is not read")
+            )
+        index = synced.index
+        with collector_paused():
+            files = [self._identify(path) for path in tree.records]
+            unread = [file for file in files if not index.unchanged(*file.key)]
+            read = chunked(self.read_packed, [(file.path, file.display) for file in unread], progress)
+            for file, (packed, found) in zip(unread, read, strict=True):
+                index.put(*file.key, packed, found)
+            index.save(seen=[file.key[0] for file in files], within=None if years is None else [str(y) for y in years])
+        synced.files = len(files)
+        return synced
+
+    def close(self) -> None:
+        """Close the index (a later call opens it again)."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    def path_of(self, key: bytes) -> Path:
+        """A file's path from its key in the index."""
+        return self.root / key.decode("utf-8", "surrogateescape")
+
+    def index(self) -> Index:
+        """The directory's index, opened once (in memory only under INCIDENTS_NO_INDEX)."""
+        if self._index is None:
+            settings = [self.root / name for name in (SIDES_FILE, PLACES_FILE, WEAPONS_FILE)]
+            self._index = Index(self.root, fingerprint(settings), use_file=index_enabled())
+        return self._index
+
     def load(
         self, years: Iterable[int] | None = None, progress: Progress | None = None, days: Days | None = None
     ) -> Loaded:
-        """Every record (or only those in the given years' folders), and every problem found.
-
-        Files the index holds unchanged are taken from it; the others are read on every core
-        when there are many, with `progress` told (done, total) as they are. With `days`
-        (first, last), an unchanged file whose incident the index knows to fall outside them is
-        left out unread: for `add`'s look for the same event, which needs only those days."""
-        require_existing(self.root)
-        years = None if years is None else sorted(set(years))
-        loaded = Loaded(self.root)
-        tree = _walk(self.root, years)
-        for folder, why in tree.folders:  # each would otherwise leave its records out unseen
-            loaded.problems.append(whole_file(self.display(folder), why))
-        for path in tree.strays:
-            loaded.problems.append(
-                whole_file(self.display(path), "record files end in .yaml: rename this file, or it is not read")
-            )
-        with self._opened_index() as index, collector_paused():
-            files = [self._identify(path) for path in tree.records]
-            if index:
-                index.preload(None if years is None else [str(year) for year in years])
-            if index and days:
-                files = [file for file in files if not (file.key and index.outside(*file.key, days))]
-            entries = [index.get(*file.key) if index and file.key else None for file in files]
-            unread = [(file.path, file.display) for file, entry in zip(files, entries, strict=True) if entry is None]
-            read = iter(chunked(self.read_packed, unread, progress))
-            for file, entry in zip(files, entries, strict=True):
-                if entry is None:
-                    packed = next(read)
-                    entry = unpack(packed)
-                    if index and file.key:
-                        index.put(*file.key, packed, _days(entry))
-                incident, problems = entry
-                loaded.files += 1
-                loaded.problems += problems
-                if incident is not None:
-                    loaded.records.append(Record(incident, file.path, file.display))
-            if index:
-                index.save(complete=years is None)
+        """Every record (or only those in the given years' folders), and every problem of their
+        files; with `days` (first, last), only the incidents with a day among them: for `add`'s
+        look for the same event, which needs only those days."""
+        synced = self.sync(years, progress)
+        clauses, parameters = ["1"], []
+        if years is not None:
+            clauses.append(" OR ".join(["(path >= ? AND path < ?)"] * len(set(years))) or "0")
+            for year in sorted(set(years)):  # a folder's paths sort between "F/" and "F0"
+                parameters += [key_of(f"{year}/"), key_of(f"{year}0")]
+        scope = f"({') AND ('.join(clauses)})"
+        loaded = Loaded(self.root, problems=list(synced.problems), files=synced.files)
+        for (text,) in synced.index.db.execute(f"SELECT problems FROM files WHERE {scope} AND id IS NULL", parameters):
+            loaded.problems += problems_of(text)  # a file without an incident: its problems alone
+        if days is not None:
+            scope += " AND day <= ? AND until >= ?"
+            parameters += [days[1].isoformat(), days[0].isoformat()]
+        query = f"SELECT path, shown, entry FROM files WHERE {scope} AND id IS NOT NULL ORDER BY path"
+        try:
+            with collector_paused():
+                for key, shown, (incident, problems) in synced.index.entries(query, parameters):
+                    loaded.problems += problems
+                    loaded.records.append(Record(incident, self.path_of(key), shown))
+        except sqlite3.DatabaseError:  # an entry not signed by this user, or torn: read the files
+            synced.index.reset()
+            return self.load(years, progress, days)
         return loaded
 
     def load_one(self, incident_id: str) -> Loaded:
@@ -433,48 +478,46 @@ class Store:
         commands that name an incident, which need not read the whole archive."""
         file = self._identify(self.existing(incident_id))
         loaded = Loaded(self.root, whole=False, files=1)
-        with self._opened_index() as index:
-            entry = index.get(*file.key) if index and file.key else None
-            if entry is None:
-                [packed] = self.read_packed([(file.path, file.display)])
-                entry = unpack(packed)
-                if index and file.key:
-                    index.put(*file.key, packed, _days(entry))
-                    index.save(complete=False)
+        index = self.index()
+        entry = index.get(*file.key)
+        if entry is None:
+            [(packed, found)] = self.read_packed([(file.path, file.display)])
+            entry = unpack(packed)
+            index.put(*file.key, packed, found)
+            index.save()
         incident, loaded.problems = entry
         if incident is not None:
             loaded.records.append(Record(incident, file.path, file.display))
         return loaded
 
-    @contextlib.contextmanager
-    def _opened_index(self) -> Iterator[Index | None]:
-        """The directory's index, unless turned off; its entries depend on sides.yaml."""
-        index = Index(self.root, fingerprint(self.root, [self.root / SIDES_FILE])) if index_enabled() else None
-        try:
-            yield index
-        finally:
-            if index:
-                index.close()
-
     def _identify(self, path: Path) -> _File:
-        """A record file as shown, and the key the index knows it by (None: not a regular file,
-        which is never taken from the index)."""
+        """A record file as shown, and the key the index knows it by: its path below the root,
+        its status (None: not a regular file, which is read every time) and as shown."""
         display = self.display(path)
-        try:
-            status = os.lstat(path)
-        except OSError:
-            return _File(path, display, None)
-        if not stat.S_ISREG(status.st_mode):
-            return _File(path, display, None)
         relative = _below(str(path), str(self.root)) or path.relative_to(self.root).as_posix()
+        try:
+            status: os.stat_result | None = os.lstat(path)
+        except OSError:
+            status = None
+        if status is not None and not stat.S_ISREG(status.st_mode):
+            status = None
         return _File(path, display, (relative.replace(os.sep, "/"), status, display))
 
-    def read_packed(self, files: Sequence[tuple[Path, str]]) -> list[bytes]:
-        """Record files (path, as shown) read and validated, each an incident and its problems
-        packed as the index keeps them. A worker process runs this on a chunk of the files (see
-        parallel.chunked); packing them here is what sending them back costs anyway."""
+    def read_packed(self, files: Sequence[tuple[Path, str]]) -> list[tuple[bytes, Digest]]:
+        """Record files (path, as shown) read and validated: for each, the incident and its
+        problems packed as the index keeps them, and its digest. A worker process runs this on
+        a chunk of the files (see parallel.chunked); packing them here is what sending them
+        back costs anyway."""
+        from .digest import digest  # above the store: it judges what the store reads
+
+        sides, _ = self.sides()
+        found = []
         with collector_paused():
-            return [pack(self._read_file(path, display)) for path, display in files]
+            for path, display in files:
+                incident, problems = self._read_file(path, display)
+                digested = digest(incident, problems, path, display, self.root, sides)
+                found.append((pack((incident, digested.problems)), digested))
+        return found
 
     def _read_file(self, path: Path, display: str) -> tuple[Incident | None, list[Problem]]:
         data, problems = read_data(path, display, self.root)

@@ -8,8 +8,9 @@ the two are different claims and are never netted against each other.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -28,10 +29,19 @@ def add_counts(counts: Iterable[Count]) -> Count | None:
     counts = list(counts)
     if not counts:
         return None
-    low = sum(c.low for c in counts)
     high = None if any(c.high is None for c in counts) else sum(c.high or 0 for c in counts)
-    only_up_to = all(c.up_to or (c.low == c.high == 0) for c in counts) and any(c.up_to for c in counts)
-    return Count(low, high, up_to=only_up_to and low == 0, unnumbered=any(c.unnumbered for c in counts))
+    all_up_to = all(c.up_to or (c.low == c.high == 0) for c in counts)
+    return combined(
+        sum(c.low for c in counts), high, all_up_to, any(c.up_to for c in counts), any(c.unnumbered for c in counts)
+    )
+
+
+def combined(low: int, high: int | None, all_up_to: bool, any_up_to: bool, unnumbered: bool) -> Count:
+    """A sum from what add_counts and the index's SQL (CASUALTY_SUMS) both compute of the
+    figures added: the sums of their bounds (high None when any has none), whether every one
+    is "up to" or zero and any is "up to", and whether any is unnumbered. Only "up to"
+    figures add up to an "up to"; one exact figure among them makes the sum a range."""
+    return Count(low, high, up_to=all_up_to and any_up_to and low == 0, unnumbered=unnumbered)
 
 
 @dataclass
@@ -61,50 +71,61 @@ class Summary:
     period: tuple[date, date] | None
 
 
-def summarise(
-    incidents: list[Incident],
-    sides: Sides,
-    breakdown: Breakdown = Breakdown.MONTH,
-    region_names: Callable[[Incident], list[str]] | None = None,
-) -> Summary:
+CHOSEN = "temp.chosen"
+"""The table of the files (`path`) a summary is of: query.choose() fills it."""
+
+
+def summarise(db: sqlite3.Connection, sides: Sides, breakdown: Breakdown = Breakdown.MONTH) -> Summary:
+    """The summary of the incidents in CHOSEN, from the index's columns and side tables: no
+    record is built, so a summary of 100,000 costs what its queries cost."""
     principal = sides.principal
-    regions_of = region_names or (lambda i: list(i.region))
-    told = [official_view(i, sides) for i in incidents]  # each side's official voice, retractions honoured
-    both = [i for i in incidents if set(principal[:2]) <= set(i.claimants)]
-    conflicting = sum(1 for i in both if any(r.verdict == CONFLICT for r in compare(i, sides).rows))
-    region_counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)))
+    both = " AND ".join("path IN (SELECT path FROM claimants WHERE side = ?)" for _ in principal[:2]) or "1"
+    [(count, with_both, conflicting, first, last, last_start)] = db.execute(
+        f"SELECT count(*), coalesce(sum({both}), 0), coalesce(sum(({both}) AND conflict), 0),"
+        f" min(first), max(last), max(first) FROM files JOIN {CHOSEN} USING (path)",
+        (*principal[:2], *principal[:2]),
+    )
+    regions = _counted(db, "SELECT name, count(DISTINCT path) FROM regions JOIN {chosen} USING (path) GROUP BY name")
     return Summary(
-        incidents=len(incidents),
-        with_both=len(both),
+        incidents=count,
+        with_both=with_both,
         conflicting=conflicting,
         principal=principal,
         breakdown=breakdown,
-        buckets=_buckets(incidents, breakdown, regions_of, sides),
-        spanning=spanning(incidents, breakdown),
-        regions=sorted(region_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-        blame=_blame(told),
-        admissions=_admissions(told),
-        casualties=_casualties(told, sides),
-        period=(min(i.span[0] for i in incidents), max(i.span[1] for i in incidents)) if incidents else None,
+        buckets=_buckets(db, breakdown, regions, count, (first, last_start)),
+        spanning=spanning(db, breakdown),
+        regions=regions,
+        blame=_blame(db),
+        admissions=Counter(
+            dict(db.execute(f"SELECT side, count(*) FROM admits JOIN {CHOSEN} USING (path) GROUP BY side"))
+        ),
+        casualties=_casualties(db, sides),
+        period=(date.fromisoformat(first), date.fromisoformat(last)) if count else None,
     )
 
 
+def _counted(db: sqlite3.Connection, query: str) -> list[tuple[str, int]]:
+    """(name, incidents) most first, then by name."""
+    return sorted(db.execute(query.format(chosen=CHOSEN)), key=lambda kv: (-kv[1], kv[0]))
+
+
 def _buckets(
-    incidents: list[Incident], breakdown: Breakdown, regions_of: Callable[[Incident], list[str]], sides: Sides
+    db: sqlite3.Connection, breakdown: Breakdown, regions: list[tuple[str, int]], count: int, starts: tuple[str, str]
 ) -> list[tuple[str, int]]:
     if breakdown == Breakdown.REGION:
-        counts = Counter(name for i in incidents for name in dict.fromkeys(regions_of(i)) or [NO_REGION])
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    if breakdown == Breakdown.SIDE:
-        counts = Counter(s for i in incidents for s in i.claimants)  # ids, as `blame` gives them
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not incidents:
+        with_region = db.execute(f"SELECT count(DISTINCT path) FROM regions JOIN {CHOSEN} USING (path)").fetchone()[0]
+        unplaced = [(NO_REGION, count - with_region)] if count > with_region else []
+        return sorted([*regions, *unplaced], key=lambda kv: (-kv[1], kv[0]))
+    if breakdown == Breakdown.SIDE:  # ids, as `blame` gives them
+        return _counted(db, "SELECT side, count(*) FROM claimants JOIN {chosen} USING (path) GROUP BY side")
+    if not count:
         return []
-    step = _month if breakdown == Breakdown.MONTH else _week
-    counts = Counter(step(i.span[0])[0] for i in incidents)  # counted once, where its span begins
-    first, last = min(i.span[0] for i in incidents), max(i.span[0] for i in incidents)
-    buckets, current = [], first
-    while True:  # every bucket from the first to the last, the empty ones too
+    column, step = ("month", _month) if breakdown == Breakdown.MONTH else ("week", _week)
+    counts = dict(db.execute(f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (path) GROUP BY {column}"))
+    buckets, current, last = [], date.fromisoformat(starts[0]), date.fromisoformat(starts[1])
+    while (
+        True
+    ):  # every bucket from the first to the last, the empty ones too; each incident counted where its span begins
         label, following = step(current)
         buckets.append((label, counts.get(label, 0)))
         if following > last:
@@ -112,13 +133,20 @@ def _buckets(
         current = following
 
 
-def spanning(incidents: list[Incident], breakdown: Breakdown) -> Counter[str]:
+def spanning(db: sqlite3.Connection, breakdown: Breakdown) -> Counter[str]:
     """Per month or week: how many of the incidents counted there run on into a later one (a
     month-dated incident, a night across two months): shown as spanning, never counted twice."""
     if breakdown not in (Breakdown.MONTH, Breakdown.WEEK):
         return Counter()
-    step = _month if breakdown == Breakdown.MONTH else _week
-    return Counter(step(i.span[0])[0] for i in incidents if step(i.span[0])[0] != step(i.span[1])[0])
+    column = str(breakdown)
+    query = f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (path) WHERE {column} != {column}_end GROUP BY {column}"
+    return Counter(dict(db.execute(query)))
+
+
+def labels(incident: Incident) -> tuple[str, str, str, str]:
+    """The month and the week its span begins in, and those it ends in (the index's columns)."""
+    start, end = incident.span
+    return _month(start)[0], _month(end)[0], _week(start)[0], _week(end)[0]
 
 
 def _month(day: date) -> tuple[str, date]:
@@ -131,48 +159,68 @@ def _week(day: date) -> tuple[str, date]:
     return f"{year}-W{week:02d}", day + timedelta(days=8 - weekday)
 
 
-def _blame(incidents: list[Incident]) -> dict[str, Counter[str]]:
-    """For each claimant: in how many incidents it says another side started it (latest word).
-    A side never blames itself here: what it admits is counted by `_admissions`."""
+def _blame(db: sqlite3.Connection) -> dict[str, Counter[str]]:
+    """For each claimant: in how many incidents it says another side started it (latest word)."""
     table: dict[str, Counter[str]] = {}
-    for incident in incidents:
-        for side, claims in by_side(incident).items():
-            if named := blamed(claims):
-                table.setdefault(side, Counter())[named] += 1
+    for claimant, named, count in db.execute(
+        f"SELECT claimant, named, count(*) FROM blame JOIN {CHOSEN} USING (path) GROUP BY claimant, named"
+    ):
+        table.setdefault(claimant, Counter())[named] = count
     return table
 
 
-def _admissions(incidents: list[Incident]) -> Counter[str]:
-    """In how many incidents each side admits its own fire or says it started it."""
-    return Counter(
-        side
-        for incident in incidents
-        for side, claims in by_side(incident).items()
-        if admitted(claims) & {Topic.OWN_FIRE.value, Topic.INITIATOR.value}
-    )
+CASUALTY_SUMS = (
+    "SELECT side, civilian, kind, claimant, sum(low), CASE WHEN count(high) = count(*) THEN sum(high) END,"
+    " min(up_to OR (low = 0 AND coalesce(high, -1) = 0)), max(up_to), max(unnumbered), count(*)"
+    f" FROM casualties JOIN {CHOSEN} USING (path) GROUP BY side, civilian, kind, claimant"
+)
+"""What `combined` needs of each side's figures of one kind, per claimant (see add_counts)."""
 
 
-def _casualties(incidents: list[Incident], sides: Sides) -> list[CasualtyLine]:
+def _casualties(db: sqlite3.Connection, sides: Sides) -> list[CasualtyLine]:
     lines: dict[tuple[str, bool, str], CasualtyLine] = {}
-    collected: dict[tuple[str, bool, str, str], list[Count]] = {}
-    for incident in incidents:
-        for claimant, claims in by_side(incident).items():
-            latest = {}
-            for claim in claims:  # oldest first: later figures replace earlier ones
-                for figure in claim.casualties:
-                    latest[figure.key] = figure.count
-            for (side, civilian, kind), count in latest.items():
-                lines.setdefault((side, civilian, kind), CasualtyLine(side, civilian, kind))
-                collected.setdefault((side, civilian, kind, claimant), []).append(count)
-    for (side, civilian, kind, claimant), counts in collected.items():
-        line = lines[(side, civilian, kind)]
-        total = add_counts(counts)
-        if total is not None:
-            line.by_claimant[claimant] = total
-            line.incidents[claimant] = len(counts)
+    for side, civilian, kind, claimant, low, high, all_up, any_up, unnumbered, incidents in db.execute(CASUALTY_SUMS):
+        line = lines.setdefault((side, bool(civilian), kind), CasualtyLine(side, bool(civilian), kind))
+        line.by_claimant[claimant] = combined(low, high, bool(all_up), bool(any_up), bool(unnumbered))
+        line.incidents[claimant] = incidents
     order = {s: n for n, s in enumerate(sides.ids)}
     return sorted(
         lines.values(), key=lambda x: (order.get(x.side, 99), x.side, x.civilian, CASUALTY_KINDS.index(x.kind))
+    )
+
+
+# --- what the index keeps of each incident for a summary -----------------------------------
+
+
+def facts(incident: Incident, sides: Sides) -> dict[str, list[tuple[object, ...]]]:
+    """The rows of the side tables `summarise` adds up, from each side's official account
+    (retractions honoured).
+
+    blame: (claimant, the side it says started it), its latest such word, never itself (what a
+    side says of itself is an admission); admits: sides that admit their own fire or say they
+    started it; casualties: each claimant's latest figure of each side's losses of each kind."""
+    told = official_view(incident, sides)
+    rows: dict[str, list[tuple[object, ...]]] = {"blame": [], "admits": [], "casualties": []}
+    for claimant, claims in by_side(told).items():
+        if named := blamed(claims):
+            rows["blame"].append((claimant, named))
+        if admitted(claims) & {Topic.OWN_FIRE.value, Topic.INITIATOR.value}:
+            rows["admits"].append((claimant,))
+        latest = {}
+        for claim in claims:  # oldest first: later figures replace earlier ones
+            for figure in claim.casualties:
+                latest[figure.key] = figure.count
+        for (side, civilian, kind), count in latest.items():
+            rows["casualties"].append(
+                (claimant, side, civilian, kind, count.low, count.high, count.up_to, count.unnumbered)
+            )
+    return rows
+
+
+def conflicting(incident: Incident, sides: Sides) -> bool:
+    """Whether the principal sides both spoke and their accounts conflict on any aspect."""
+    return set(sides.principal[:2]) <= set(incident.claimants) and any(
+        r.verdict == CONFLICT for r in compare(incident, sides).rows
     )
 
 

@@ -23,9 +23,10 @@ needs_dating = needs_shared(DATING, "the dated reports (sources/dating.md)")
 RECORDS = {r.incident.id: r.incident for r in Store(BUNDLED).load().records}
 
 
-def test_bundled_records_load_without_problems():
+def test_bundled_records_load_without_errors():
     loaded = Store(BUNDLED).load()
-    assert loaded.problems == []
+    assert [p for p in loaded.problems if p.severity == "error"] == []
+    assert all(p.field.startswith("claims[1].places") for p in loaded.problems)  # places the gazetteer lacks or doubts
     assert len(loaded.records) == loaded.files == 7
 
 

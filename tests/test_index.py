@@ -148,7 +148,8 @@ def _nearby(root: Path, day: str) -> list[str]:
 
     when = date.fromisoformat(day)
     loaded = Store(root).load([when.year], days=(when, when))
-    return sorted([r.incident.id for r in loaded.records] + [Path(p.path).name for p in loaded.problems])
+    errors = [p for p in loaded.problems if p.severity == "error"]  # warnings are the record checks'
+    return sorted([r.incident.id for r in loaded.records] + [Path(p.path).name for p in errors])
 
 
 def test_adds_look_for_the_same_event_unpickles_only_the_days_asked_for(root, reads, monkeypatch):
