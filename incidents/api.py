@@ -29,7 +29,7 @@ from .checks import check, future, reference_problem, references, spots
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
-from .index import problems_of
+from .index import ENTRIES, problems_of
 from .model import NO_META, Breakdown, Incident, Sides, Source
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
@@ -201,7 +201,7 @@ class Records:
     def select(self, filters: Filters | None = None) -> Selection:
         """The valid incidents that pass the filters, newest first."""
         found, selection = self._choose(filters)
-        query = f"SELECT entry FROM files JOIN {CHOSEN} USING (path) {NEWEST_FIRST}"
+        query = f"SELECT entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {NEWEST_FIRST}"
         selection.incidents = [entry[0] for (entry,) in self._entries(query)]
         selection.total = found
         return selection
@@ -211,15 +211,14 @@ class Records:
         `limit` (0: all): `rows` as `list --format json` gives them, and with `typed`, the
         incidents too (for a table). `total` says how many passed."""
         found, selection = self._choose(filters)
-        query = f"SELECT listing, entry FROM files JOIN {CHOSEN} USING (path) {NEWEST_FIRST}"
-        query += f" LIMIT {int(limit)}" if limit else ""
-        db = self.synced().index.db
+        order = f"{NEWEST_FIRST} LIMIT {int(limit)}" if limit else NEWEST_FIRST
         if typed:
-            chosen = self._entries(query)
+            chosen = self._entries(f"SELECT listing, entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {order}")
             selection.rows = [json.loads(listing) for listing, _ in chosen]
             selection.incidents = [entry[0] for _, entry in chosen]
         else:
-            selection.rows = [json.loads(listing) for (listing,) in db.execute(query.replace(", entry", ""))]
+            query = f"SELECT listing FROM files JOIN {CHOSEN} USING (num) {order}"
+            selection.rows = [json.loads(listing) for (listing,) in self.synced().index.db.execute(query)]
         selection.total = found
         return selection
 
@@ -242,7 +241,7 @@ class Records:
     def _checked(self) -> list[Record]:
         """Every record that passes `check`, whatever its status."""
         self._choose(Filters(status="all"))
-        query = f"SELECT path, shown, entry FROM files JOIN {CHOSEN} USING (path) ORDER BY path"
+        query = f"SELECT path, shown, entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) ORDER BY path"
         return [Record(entry[0], self.store.path_of(key), shown) for key, shown, entry in self._entries(query)]
 
     def incident(self, incident_id: str) -> Incident:
@@ -257,7 +256,7 @@ class Records:
             if found is not None:
                 return found
         errors = self._errors()
-        query = "SELECT shown, entry FROM files WHERE id = ? AND errors = 0 ORDER BY path"
+        query = f"SELECT shown, entry FROM {ENTRIES} WHERE id = ? AND errors = 0 ORDER BY path"
         for shown, entry in self._entries(query, (incident_id,)):
             if not any(p.path == shown for p in errors):
                 return entry[0]

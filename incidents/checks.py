@@ -116,7 +116,7 @@ def dangling(db: sqlite3.Connection, today: date) -> list[Problem]:
     """A merge or a link names a recorded incident other than its own."""
     query = (
         "SELECT f.shown, f.id, r.target, r.kind, r.line, r.field,"
-        " EXISTS (SELECT 1 FROM files g WHERE g.id = r.target) FROM refs r JOIN files f USING (path)"
+        " EXISTS (SELECT 1 FROM files g WHERE g.id = r.target) FROM refs r JOIN files f USING (num)"
     )
     found = (reference_problem(*row[:6], bool(row[6])) for row in db.execute(query))
     return [problem for problem in found if problem]
@@ -143,7 +143,7 @@ def tag_spellings(db: sqlite3.Connection, today: date) -> list[Problem]:
     that uses the rarer spelling, naming the commoner one (of two as common, the one in the
     first file)."""
     counts = db.execute(
-        "SELECT fold, tag, count(*), min(path) FROM tags WHERE fold IN"
+        "SELECT fold, tag, count(*), min(num) FROM tags WHERE fold IN"
         " (SELECT fold FROM tags GROUP BY fold HAVING count(DISTINCT tag) > 1) GROUP BY fold, tag"
     ).fetchall()
     usual: dict[str, str] = {}
@@ -151,7 +151,7 @@ def tag_spellings(db: sqlite3.Connection, today: date) -> list[Problem]:
         usual.setdefault(fold_key, tag)
     problems = []
     query = (
-        "SELECT f.shown, t.tag, t.line, t.field FROM tags t JOIN files f USING (path) WHERE t.fold = ? AND t.tag != ?"
+        "SELECT f.shown, t.tag, t.line, t.field FROM tags t JOIN files f USING (num) WHERE t.fold = ? AND t.tag != ?"
     )
     for fold_key, tag in usual.items():
         for shown, rare, line, name in db.execute(query, (fold_key, tag)):

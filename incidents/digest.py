@@ -73,7 +73,6 @@ def digest(
         "|" + "|".join(sorted(ids)) + "|",
         NAMES.join(str(n) for n in names),
         NAMES.join(unplaced) or None,
-        haystack(incident),
         conflicting(incident, sides),
         *labels(incident),
         spots(incident),
@@ -84,6 +83,7 @@ def digest(
         "tags": tag_rows(incident),
         "regions": [(name,) for name in regions],
         "claimants": [(side,) for side in incident.claimants],
+        "texts": [(haystack(incident),)],
         **facts(incident, sides),
     }
     return Digest(problems, columns, rows)
@@ -105,5 +105,5 @@ def summary_of(incidents: Iterable[Incident], sides: Sides, breakdown: Breakdown
     """What `summary` says of these incidents, all of them, whatever their checks say."""
     index = catalog(incidents, sides)
     prepare(index.db)
-    index.db.execute(f"INSERT INTO {CHOSEN} SELECT path FROM files")
+    index.db.execute(f"INSERT INTO {CHOSEN} SELECT num FROM files")
     return summarise(index.db, sides, breakdown)

@@ -10,8 +10,9 @@ workers costs more than they would save.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -36,30 +37,53 @@ def chunked(
     work: Callable[[Sequence[Item]], list[Result]],
     items: Sequence[Item],
     progress: Progress | None = None,
-) -> list[Result]:
+) -> Iterator[Result]:
     """`work` applied to `items` in chunks, on every core when there are many; the results in
-    the order of the items. `work` must be picklable (a module's function, or a method of a
-    picklable object) and return one result per item.
+    the order of the items, as they come (a few chunks ahead at most, so that reading 100,000
+    files never holds them all). `work` must be picklable (a module's function, or a method
+    of a picklable object) and return one result per item.
 
     When worker processes cannot be started or one dies (a sandbox without semaphores, memory
     running out), the remaining chunks are done here: slower, never a different answer."""
-    size = CHUNK
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    results: list[Result] = []
+    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+    done = 0  # chunks whose results were given
     workers = min(cores(), len(chunks))
     if len(items) >= PARALLEL_FROM and workers > 1:
-        try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for done in pool.map(work, chunks):
-                    results += done
-                    _tell(progress, len(results), len(items))
-            return results
-        except (OSError, BrokenProcessPool, NotImplementedError):
-            pass  # the chunks not done are done below
-    for chunk in chunks[len(results) // size :]:
-        results += work(chunk)
-        _tell(progress, len(results), len(items))
-    return results
+        for results in _in_workers(work, chunks, workers):
+            done += 1
+            yield from results
+            _tell(progress, min(done * CHUNK, len(items)), len(items))
+    for chunk in chunks[done:]:
+        done += 1
+        yield from work(chunk)
+        _tell(progress, min(done * CHUNK, len(items)), len(items))
+
+
+def _in_workers(
+    work: Callable[[Sequence[Item]], list[Result]], chunks: list[Sequence[Item]], workers: int
+) -> Iterator[list[Result]]:
+    """Each chunk's results from worker processes, in order, until they are done or fail; the
+    caller does the rest. Only starting and asking the workers is guarded: an error of the
+    caller's own, raised where this yields, goes through."""
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers)
+    except (OSError, NotImplementedError):
+        return
+    try:
+        pending: deque[Future[list[Result]]] = deque()
+        for start in range(len(chunks)):
+            try:
+                while len(pending) < AHEAD * workers and start + len(pending) < len(chunks):
+                    pending.append(pool.submit(work, chunks[start + len(pending)]))
+                results = pending.popleft().result()
+            except (OSError, BrokenProcessPool):
+                return
+            yield results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+AHEAD = 3  # chunks asked of each worker before their results are taken
 
 
 def _tell(progress: Progress | None, done: int, total: int) -> None:

@@ -7,6 +7,7 @@ stand in for plain name comparison without this module knowing about it.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -76,7 +77,13 @@ def haystack(incident: Incident) -> str:
         parts += [claim.by or "", claim.target or "", claim.statement or "", claim.note or ""]
         parts += [w.name for w in claim.weapons]
         parts += [claim.source.title or "", claim.source.publisher or ""]
-    return " ".join(loose(fold(word)) for part in parts for word in str(part).split())
+    return " ".join(searchable(word) for part in parts for word in str(part).split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def searchable(word: str) -> str:
+    """A word as `--text` compares it. Cached: statements repeat the same words, record after record."""
+    return loose(fold(word))
 
 
 NAMES = "\x1f"  # between the place names of one record in the index's placenames column
@@ -88,7 +95,7 @@ BAD = "temp.bad"  # the files that problems found across the records keep out
 def prepare(db: sqlite3.Connection) -> None:
     """The temporary tables and the function the queries below use, on a connection."""
     db.create_function("words_match", 2, _words_in, deterministic=True)
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (path BLOB PRIMARY KEY)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen (num INTEGER PRIMARY KEY)")
     db.execute("CREATE TEMP TABLE IF NOT EXISTS bad (shown TEXT PRIMARY KEY)")
 
 
@@ -114,10 +121,10 @@ def where(filters: Filters, gazetteer: Gazetteer) -> tuple[str, list[object]]:
         clauses.append("first <= ?")
         parameters.append(filters.until.isoformat())
     if filters.side is not None:
-        clauses.append("path IN (SELECT path FROM claimants WHERE side = ?)")
+        clauses.append("num IN (SELECT num FROM claimants WHERE side = ?)")
         parameters.append(filters.side)
     if filters.tag is not None:
-        clauses.append("path IN (SELECT path FROM tags WHERE fold = ?)")
+        clauses.append("num IN (SELECT num FROM tags WHERE fold = ?)")
         parameters.append(fold(filters.tag))
     if filters.region is not None:
         clause, more = _place(filters.region, gazetteer)
@@ -125,8 +132,8 @@ def where(filters: Filters, gazetteer: Gazetteer) -> tuple[str, list[object]]:
         parameters += more
     for word in (filters.text or "").split():  # a word that is a place matches it under any of its names
         clause, more = _place(word, gazetteer)
-        clauses.append(f"(instr(haystack, ?) > 0 OR {clause})")
-        parameters += [loose(fold(word)), *more]
+        clauses.append(f"(num IN (SELECT num FROM texts WHERE instr(haystack, ?) > 0) OR {clause})")
+        parameters += [searchable(word), *more]
     return " AND ".join(clauses), parameters
 
 
@@ -134,14 +141,14 @@ def _place(query: str, gazetteer: Gazetteer) -> tuple[str, list[object]]:
     wanted = gazetteer.resolve_ref(query).place
     if wanted is None:
         return "words_match(?, placenames)", [query]
-    return "(instr(placeids, ?) > 0 OR words_match(?, unplaced))", [f"|{wanted.id}|", query]
+    return "(instr(placeids, ?) > 0 OR (unplaced IS NOT NULL AND words_match(?, unplaced)))", [f"|{wanted.id}|", query]
 
 
 def choose(db: sqlite3.Connection, filters: Filters, gazetteer: Gazetteer) -> int:
     """Fill CHOSEN with the files of the valid incidents that pass the filters; how many."""
     clause, parameters = where(filters, gazetteer)
     db.execute(f"DELETE FROM {CHOSEN}")
-    return db.execute(f"INSERT INTO {CHOSEN} SELECT path FROM files WHERE {clause}", parameters).rowcount
+    return db.execute(f"INSERT INTO {CHOSEN} SELECT num FROM files WHERE {clause}", parameters).rowcount
 
 
 NEWEST_FIRST = "ORDER BY day DESC, until DESC, id DESC"

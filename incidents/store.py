@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .index import Digest, Index, fingerprint, key_of, pack, problems_of, unpack
+from .index import ENTRIES, Digest, Index, fingerprint, key_of, pack, problems_of, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
 from .parallel import Progress, chunked
@@ -126,14 +126,14 @@ def require_existing(root: Path) -> None:
 
 def record_files(root: Path) -> list[Path]:
     """Every `*.yaml` below root except the directory's own settings files and hidden folders."""
-    return _walk(root).records
+    return sorted(Path(path) for path in _walk(root).records)
 
 
 @dataclass
 class _Tree:
     """What one walk of the records directory found."""
 
-    records: list[Path] = field(default_factory=list)  # `*.yaml` files, links among them
+    records: list[str] = field(default_factory=list)  # `*.yaml` files, links among them (as text: there are many)
     strays: list[Path] = field(default_factory=list)  # `*.yml` files: records under the other ending
     folders: list[tuple[Path, str]] = field(default_factory=list)  # folders not read, and why
 
@@ -142,26 +142,28 @@ LINKED_FOLDER = "is a link to a folder; records are not read through links"
 
 
 def _walk(root: Path, years: Iterable[int] | None = None) -> _Tree:
-    """One walk of the records directory, in os.walk's order (a folder's files, then its folders).
+    """One walk of the records directory: a folder's files, then its folders, as the system lists them.
 
     Written on os.scandir rather than os.walk because os.walk leaves out, without a word, both a
     folder it cannot read and a linked folder: every record in them would be missing from every
-    count. Here each is returned with the reason, for load() to report."""
-    settings = {root / SIDES_FILE, root / PLACES_FILE, root / WEAPONS_FILE}
+    count. Here each is returned with the reason, for load() to report. Paths are kept as text,
+    not Path objects, which at 100,000 files cost more than the walk itself."""
+    base = str(root)
+    settings = {_prefix(base) + name for name in (SIDES_FILE, PLACES_FILE, WEAPONS_FILE)}
     tree = _Tree()
     tops = []
     for year in [None] if years is None else sorted(set(years)):
-        top = root if year is None else root / str(year)
+        top = base if year is None else _prefix(base) + str(year)
         if year is not None:
             try:
                 mode = os.lstat(top).st_mode
             except FileNotFoundError:
                 continue  # no records from that year yet
             except OSError as exc:
-                tree.folders.append((top, f"cannot read this folder: {exc.strerror or exc}"))
+                tree.folders.append((Path(top), f"cannot read this folder: {exc.strerror or exc}"))
                 continue
             if stat.S_ISLNK(mode):
-                tree.folders.append((top, LINKED_FOLDER))
+                tree.folders.append((Path(top), LINKED_FOLDER))
                 continue
         tops.append(top)
     stack = tops[::-1]
@@ -169,28 +171,35 @@ def _walk(root: Path, years: Iterable[int] | None = None) -> _Tree:
         folder = stack.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = list(listing)  # in the directory's order: every answer is sorted later
         except OSError as exc:
-            tree.folders.append((folder, f"cannot read this folder: {exc.strerror or exc}"))
+            tree.folders.append((Path(folder), f"cannot read this folder: {exc.strerror or exc}"))
             continue
         subfolders = []
+        prefix = _prefix(folder)
         for entry in entries:
-            name, path = entry.name, folder / entry.name
+            name = entry.name
+            path = prefix + name
             if name.startswith("."):
                 continue
             if _is_folder(entry):
                 if entry.is_symlink():
-                    tree.folders.append((path, LINKED_FOLDER))
+                    tree.folders.append((Path(path), LINKED_FOLDER))
                 else:
                     subfolders.append(path)
-            elif path in settings:
-                continue
             elif name.endswith(".yaml"):
-                tree.records.append(path)
+                if path not in settings:
+                    tree.records.append(path)
             elif name.endswith(".yml"):
-                tree.strays.append(path)
+                tree.strays.append(Path(path))
         stack += subfolders[::-1]
     return tree
+
+
+def _prefix(folder: str) -> str:
+    """What the paths in a folder begin with, written as pathlib writes them ('2023/', not
+    './2023/', for the folder '.')."""
+    return "" if folder == "." else os.path.join(folder, "")
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -351,7 +360,7 @@ def _below(path: str, base: str) -> str | None:
 class _File:
     """A record file found by load(): where it is, as shown, and its key in the index."""
 
-    path: Path
+    path: str
     display: str
     key: tuple[str, os.stat_result | None, str]
 
@@ -382,8 +391,20 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cwd = Path.cwd()  # asked once: load() shows the path of every file it reads
+        self._cwd_text = str(self._cwd)
+        self._root_prefix = _prefix(str(root))  # the text of every path below the root begins so
+        self._shown_prefix = self._prefix_shown()
         self._sides: tuple[Sides, list[Problem]] | None = None
         self._index: Index | None = None
+
+    def _prefix_shown(self) -> str | None:
+        """What the paths below the root are shown as beginning with, when that is one text
+        for them all (None when the current directory is inside the records directory)."""
+        if self._cwd_text.startswith(self._root_prefix):
+            return None
+        root = str(self.root)
+        below = _below(root, self._cwd_text) if os.path.isabs(root) else None
+        return "" if below == "." else _prefix(below or root)
 
     def __getstate__(self) -> dict[str, object]:
         """What a worker process gets: not the open index."""
@@ -419,7 +440,7 @@ class Store:
         with collector_paused():
             files = [self._identify(path) for path in tree.records]
             unread = [file for file in files if not index.unchanged(*file.key)]
-            read = chunked(self.read_packed, [(file.path, file.display) for file in unread], progress)
+            read = chunked(self.read_packed, [(Path(file.path), file.display) for file in unread], progress)
             for file, (packed, found) in zip(unread, read, strict=True):
                 index.put(*file.key, packed, found)
             index.save(seen=[file.key[0] for file in files], within=None if years is None else [str(y) for y in years])
@@ -462,7 +483,7 @@ class Store:
         if days is not None:
             scope += " AND day <= ? AND until >= ?"
             parameters += [days[1].isoformat(), days[0].isoformat()]
-        query = f"SELECT path, shown, entry FROM files WHERE {scope} AND id IS NOT NULL ORDER BY path"
+        query = f"SELECT path, shown, entry FROM {ENTRIES} WHERE {scope} AND id IS NOT NULL ORDER BY path"
         try:
             with collector_paused():
                 for key, shown, (incident, problems) in synced.index.entries(query, parameters):
@@ -476,32 +497,41 @@ class Store:
     def load_one(self, incident_id: str) -> Loaded:
         """The one record an id gives the path of, read as load() reads every file: for the
         commands that name an incident, which need not read the whole archive."""
-        file = self._identify(self.existing(incident_id))
+        file = self._identify(str(self.existing(incident_id)))
         loaded = Loaded(self.root, whole=False, files=1)
         index = self.index()
         entry = index.get(*file.key)
         if entry is None:
-            [(packed, found)] = self.read_packed([(file.path, file.display)])
+            [(packed, found)] = self.read_packed([(Path(file.path), file.display)])
             entry = unpack(packed)
             index.put(*file.key, packed, found)
             index.save()
         incident, loaded.problems = entry
         if incident is not None:
-            loaded.records.append(Record(incident, file.path, file.display))
+            loaded.records.append(Record(incident, Path(file.path), file.display))
         return loaded
 
-    def _identify(self, path: Path) -> _File:
+    def _identify(self, path: str) -> _File:
         """A record file as shown, and the key the index knows it by: its path below the root,
-        its status (None: not a regular file, which is read every time) and as shown."""
-        display = self.display(path)
-        relative = _below(str(path), str(self.root)) or path.relative_to(self.root).as_posix()
+        its status (None: not a regular file, which is read every time) and as shown. Asked of
+        every file by every command, so the paths below the root are cut as text."""
+        if path.startswith(self._root_prefix):
+            relative = path[len(self._root_prefix) :]
+            shown = self._shown_prefix + relative if self._shown_prefix is not None else self._relative_shown(path)
+        else:
+            relative = Path(path).relative_to(self.root).as_posix()
+            shown = self._relative_shown(path)
         try:
             status: os.stat_result | None = os.lstat(path)
         except OSError:
             status = None
         if status is not None and not stat.S_ISREG(status.st_mode):
             status = None
-        return _File(path, display, (relative.replace(os.sep, "/"), status, display))
+        display = escape_unprintable(shown)
+        return _File(path, display, (relative if os.sep == "/" else relative.replace(os.sep, "/"), status, display))
+
+    def _relative_shown(self, path: str) -> str:
+        return _below(path, self._cwd_text) or path
 
     def read_packed(self, files: Sequence[tuple[Path, str]]) -> list[tuple[bytes, Digest]]:
         """Record files (path, as shown) read and validated: for each, the incident and its

@@ -79,13 +79,13 @@ def summarise(db: sqlite3.Connection, sides: Sides, breakdown: Breakdown = Break
     """The summary of the incidents in CHOSEN, from the index's columns and side tables: no
     record is built, so a summary of 100,000 costs what its queries cost."""
     principal = sides.principal
-    both = " AND ".join("path IN (SELECT path FROM claimants WHERE side = ?)" for _ in principal[:2]) or "1"
+    both = " AND ".join("num IN (SELECT num FROM claimants WHERE side = ?)" for _ in principal[:2]) or "1"
     [(count, with_both, conflicting, first, last, last_start)] = db.execute(
         f"SELECT count(*), coalesce(sum({both}), 0), coalesce(sum(({both}) AND conflict), 0),"
-        f" min(first), max(last), max(first) FROM files JOIN {CHOSEN} USING (path)",
+        f" min(first), max(last), max(first) FROM files JOIN {CHOSEN} USING (num)",
         (*principal[:2], *principal[:2]),
     )
-    regions = _counted(db, "SELECT name, count(DISTINCT path) FROM regions JOIN {chosen} USING (path) GROUP BY name")
+    regions = _counted(db, "SELECT name, count(DISTINCT num) FROM regions JOIN {chosen} USING (num) GROUP BY name")
     return Summary(
         incidents=count,
         with_both=with_both,
@@ -97,7 +97,7 @@ def summarise(db: sqlite3.Connection, sides: Sides, breakdown: Breakdown = Break
         regions=regions,
         blame=_blame(db),
         admissions=Counter(
-            dict(db.execute(f"SELECT side, count(*) FROM admits JOIN {CHOSEN} USING (path) GROUP BY side"))
+            dict(db.execute(f"SELECT side, count(*) FROM admits JOIN {CHOSEN} USING (num) GROUP BY side"))
         ),
         casualties=_casualties(db, sides),
         period=(date.fromisoformat(first), date.fromisoformat(last)) if count else None,
@@ -113,15 +113,15 @@ def _buckets(
     db: sqlite3.Connection, breakdown: Breakdown, regions: list[tuple[str, int]], count: int, starts: tuple[str, str]
 ) -> list[tuple[str, int]]:
     if breakdown == Breakdown.REGION:
-        with_region = db.execute(f"SELECT count(DISTINCT path) FROM regions JOIN {CHOSEN} USING (path)").fetchone()[0]
+        with_region = db.execute(f"SELECT count(DISTINCT num) FROM regions JOIN {CHOSEN} USING (num)").fetchone()[0]
         unplaced = [(NO_REGION, count - with_region)] if count > with_region else []
         return sorted([*regions, *unplaced], key=lambda kv: (-kv[1], kv[0]))
     if breakdown == Breakdown.SIDE:  # ids, as `blame` gives them
-        return _counted(db, "SELECT side, count(*) FROM claimants JOIN {chosen} USING (path) GROUP BY side")
+        return _counted(db, "SELECT side, count(*) FROM claimants JOIN {chosen} USING (num) GROUP BY side")
     if not count:
         return []
     column, step = ("month", _month) if breakdown == Breakdown.MONTH else ("week", _week)
-    counts = dict(db.execute(f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (path) GROUP BY {column}"))
+    counts = dict(db.execute(f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (num) GROUP BY {column}"))
     buckets, current, last = [], date.fromisoformat(starts[0]), date.fromisoformat(starts[1])
     while (
         True
@@ -139,7 +139,7 @@ def spanning(db: sqlite3.Connection, breakdown: Breakdown) -> Counter[str]:
     if breakdown not in (Breakdown.MONTH, Breakdown.WEEK):
         return Counter()
     column = str(breakdown)
-    query = f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (path) WHERE {column} != {column}_end GROUP BY {column}"
+    query = f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (num) WHERE {column} != {column}_end GROUP BY {column}"
     return Counter(dict(db.execute(query)))
 
 
@@ -163,7 +163,7 @@ def _blame(db: sqlite3.Connection) -> dict[str, Counter[str]]:
     """For each claimant: in how many incidents it says another side started it (latest word)."""
     table: dict[str, Counter[str]] = {}
     for claimant, named, count in db.execute(
-        f"SELECT claimant, named, count(*) FROM blame JOIN {CHOSEN} USING (path) GROUP BY claimant, named"
+        f"SELECT claimant, named, count(*) FROM blame JOIN {CHOSEN} USING (num) GROUP BY claimant, named"
     ):
         table.setdefault(claimant, Counter())[named] = count
     return table
@@ -172,7 +172,7 @@ def _blame(db: sqlite3.Connection) -> dict[str, Counter[str]]:
 CASUALTY_SUMS = (
     "SELECT side, civilian, kind, claimant, sum(low), CASE WHEN count(high) = count(*) THEN sum(high) END,"
     " min(up_to OR (low = 0 AND coalesce(high, -1) = 0)), max(up_to), max(unnumbered), count(*)"
-    f" FROM casualties JOIN {CHOSEN} USING (path) GROUP BY side, civilian, kind, claimant"
+    f" FROM casualties JOIN {CHOSEN} USING (num) GROUP BY side, civilian, kind, claimant"
 )
 """What `combined` needs of each side's figures of one kind, per claimant (see add_counts)."""
 

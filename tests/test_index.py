@@ -83,7 +83,7 @@ def test_a_changed_sides_file_throws_the_entries_away(root, reads):
 def test_an_entry_not_signed_by_this_users_key_is_never_unpickled(root, reads, monkeypatch, tmp_path):
     cold = answers(root)
     db = sqlite3.connect(root / ".incidents" / "index.sqlite")
-    db.execute("UPDATE files SET entry = zeroblob(64) || entry")  # what a crafted or foreign index holds
+    db.execute("UPDATE entries SET entry = zeroblob(64) || entry")  # what a crafted or foreign index holds
     db.commit()
     db.close()
     reads.clear()
@@ -173,12 +173,15 @@ def test_a_file_moved_into_the_days_is_found_although_the_index_had_it_elsewhere
     assert "2023-09-02-kut" in _nearby(root, "2023-09-01")
 
 
-def test_days_in_the_index_not_signed_by_this_user_are_not_believed(root):
-    answers(root)
+def test_an_index_written_with_another_users_key_is_rebuilt_not_believed(root, reads, monkeypatch, tmp_path):
+    cold = answers(root)
     db = sqlite3.connect(root / ".incidents" / "index.sqlite")
-    with db:
-        db.execute("UPDATE files SET first = '1900-01-01', last = '1900-01-01' WHERE first IS NOT NULL")
+    with db:  # columns a query would believe: the signature over the whole index stops them
+        db.execute("UPDATE files SET day = '1900-01-01', until = '1900-01-01' WHERE day IS NOT NULL")
     db.close()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # the index is not signed by this one
+    reads.clear()
+    assert answers(root) == cold and len(reads) == 3
     assert "2023-09-02-kut" in _nearby(root, "2023-09-02")
 
 

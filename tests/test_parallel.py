@@ -26,7 +26,7 @@ def small_chunks(monkeypatch):
 
 def test_results_come_back_in_the_order_of_the_items_with_progress(small_chunks):
     told = []
-    assert parallel.chunked(squares, list(range(7)), lambda done, total: told.append((done, total))) == [
+    assert list(parallel.chunked(squares, list(range(7)), lambda done, total: told.append((done, total)))) == [
         n * n for n in range(7)
     ]
     assert told == [(2, 7), (4, 7), (6, 7), (7, 7)]
@@ -37,7 +37,7 @@ def test_when_workers_cannot_start_the_work_is_done_here(small_chunks, monkeypat
         raise OSError("no semaphores in this sandbox")
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", refuse)
-    assert parallel.chunked(squares, [3, 1, 2]) == [9, 1, 4]
+    assert list(parallel.chunked(squares, [3, 1, 2])) == [9, 1, 4]
 
 
 def test_a_records_directory_read_on_two_cores_gives_the_same_records_and_problems(tmp_path, monkeypatch):
@@ -58,3 +58,19 @@ def test_a_records_directory_read_on_two_cores_gives_the_same_records_and_proble
     assert [(r.incident, r.shown) for r in together.records] == [(r.incident, r.shown) for r in alone.records]
     assert together.problems == alone.problems
     assert {Path(p.path).name for p in alone.problems} >= {"broken.yaml", "2022-09-13-wrong.yaml"}
+
+
+def squares_but_a_worker_dies_at_five(chunk: Sequence[int]) -> list[int]:
+    import multiprocessing
+    import os
+
+    if 5 in chunk and multiprocessing.parent_process() is not None:
+        os._exit(1)  # as a worker killed for memory would
+    return squares(chunk)
+
+
+def test_when_a_worker_dies_the_rest_is_done_here_in_order(small_chunks):
+    told = []
+    found = list(parallel.chunked(squares_but_a_worker_dies_at_five, list(range(9)), lambda d, t: told.append(d)))
+    assert found == [n * n for n in range(9)]
+    assert told[-1] == 9 and told == sorted(told)

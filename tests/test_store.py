@@ -1,8 +1,10 @@
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
 
+from incidents import store as store_module
 from incidents.errors import DataError, NotFoundError, RecordProblems, UsageError
 from incidents.spec import incident_from_data
 from incidents.store import MAX_RECORD_BYTES, Store, find_records_dir, render_record
@@ -277,3 +279,19 @@ def test_paths_are_shown_below_a_folder_as_pathlib_would(path, base):
     except ValueError:
         expected = None
     assert _below(path, base) == expected
+
+
+@pytest.mark.parametrize("where", ["above", "at", "inside", "elsewhere"])
+@pytest.mark.parametrize("absolute", [True, False], ids=["absolute", "relative"])
+def test_the_walk_shows_each_path_as_display_does(make_records, monkeypatch, where, absolute):
+    """load() cuts the shown paths of many files as text; they must be what display() shows."""
+    root = make_records(incident(), raw={"sides.yaml": "sides: {}\n"})
+    cwd = {"above": root.parent, "at": root, "inside": root / "2023", "elsewhere": root.parent / "elsewhere"}[where]
+    cwd.mkdir(exist_ok=True)
+    monkeypatch.chdir(cwd)
+    given = root if absolute else Path(os.path.relpath(root, cwd))
+    store = Store(given)
+    [path] = store_module._walk(given).records  # not sides.yaml
+    assert store_module._walk(given, [2023]).records == [path]
+    assert store._identify(path).display == store.display(Path(path))
+    assert store._identify(path).key[0] == "2023/2023-09-01-sotk.yaml"
