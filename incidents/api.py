@@ -295,14 +295,26 @@ class Records:
         return compare(incident, self.sides(), chosen, self.gazetteer(), every, self.weapons(), tolerance)
 
     def overview(
-        self, filters: Filters | None = None, columns: Sequence[str] | None = None
+        self, filters: Filters | None = None, columns: Sequence[str] | None = None, limit: int = 0
     ) -> tuple[list[dict[str, object]], Selection]:
-        """`diff` without an id: one row per incident, for the principal sides (or `columns`)."""
-        selection = self.select(filters)
-        sides = self.sides()
-        shown = list(columns) if columns else list(sides.principal)
-        rows = [overview(i, sides, shown, self.gazetteer(), chosen=bool(columns)) for i in selection.incidents]
-        return rows, selection
+        """`diff` without an id: one row per incident, newest first, at most `limit` (0: all), for
+        the principal sides (kept in the index) or for `columns` (judged here, one at a time)."""
+        found, selection = self._choose(filters)
+        selection.total = found
+        order = f"{NEWEST_FIRST} LIMIT {int(limit)}" if limit else NEWEST_FIRST
+        if not columns:
+            query = f"SELECT overview FROM files JOIN {CHOSEN} USING (num) {order}"
+            return [json.loads(row) for (row,) in self.synced().index.db.execute(query)], selection
+        sides, gazetteer, shown = self.sides(), self.gazetteer(), list(columns)
+
+        def row(incident: Incident) -> dict[str, object]:
+            return overview(incident, sides, shown, gazetteer, chosen=True)
+
+        query = f"SELECT entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {order}"
+        try:  # one incident in memory at a time
+            return [row(entry[0]) for (entry,) in self.synced().index.entries(query)], selection
+        except sqlite3.DatabaseError:
+            return [row(entry[0]) for (entry,) in self._entries(query)], selection
 
     def summarise(
         self, filters: Filters | None = None, breakdown: Breakdown = Breakdown.MONTH

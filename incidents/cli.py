@@ -222,9 +222,14 @@ def main(ctx: click.Context, records_dir: str | None) -> None:
     ctx.obj = Session(records_dir)
 
 
+limit_option = click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Show at most N (table default 100; 0: all)."
+)
+
+
 @main.command("list")
 @filter_options
-@click.option("--limit", type=click.IntRange(min=0), default=None, help="Show at most N (table default 100; 0: all).")
+@limit_option
 @names_option
 @format_option()
 @pass_session
@@ -335,10 +340,11 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
 @click.option("--tolerance", type=click.IntRange(0, 24 * 60), default=30, show_default=True, metavar="MINUTES",
               help="How far apart two statements' times may be and still agree.")  # fmt: skip
 @filter_options
+@limit_option
 @format_option("table", "json", "yaml")
 @pass_session
 def diff(session: Session, incident_id: str | None, side_names: str | None, every: bool, tolerance: int,
-         filters: Filters, fmt: str) -> None:  # fmt: skip
+         filters: Filters, limit: int | None, fmt: str) -> None:  # fmt: skip
     """Compare the sides' accounts of an incident; without ID, one row per incident."""
     from . import render
     from .compare import comparison_data
@@ -351,10 +357,11 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
         comparison = records.compare(incident_id, columns, every, tolerance)
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, records.sides()))
         return
-    rows, selection = records.overview(filters, columns)
+    cap = (100 if fmt == "table" else 0) if limit is None else limit
+    rows, selection = records.overview(filters, columns, cap)
     session.report(selection)
     shown = columns or list(records.sides().principal)
-    render.output(fmt, rows, lambda: render.overview_table(rows, shown, records.sides()))
+    render.output(fmt, rows, lambda: render.overview_table(rows, selection.total, shown, records.sides()))
 
 
 @main.command()

@@ -818,15 +818,21 @@ def comparison_data(comparison: Comparison) -> dict[str, object]:
 
 
 def overview(
-    incident: Incident, sides: Sides, columns: list[str], gazetteer: Gazetteer | None = None, chosen: bool = False
+    incident: Incident,
+    sides: Sides,
+    columns: list[str],
+    gazetteer: Gazetteer | None = None,
+    chosen: bool = False,
+    comparison: Comparison | None = None,
 ) -> dict[str, object]:
     """`diff` without an id: each side's blame and casualty claims, and the two verdicts.
 
     Who started it weighs every side that spoke, as `list` and `show` do, unless the sides were
     chosen (`--sides`); the casualty verdict weighs the figures of the columns shown, so that a
-    conflict is always one a reader can see in the row."""
+    conflict is always one a reader can see in the row. `comparison` is the incident's
+    comparison over `columns`, when it was made already."""
     judged = columns if chosen else default_columns(incident, sides)
-    comparison = compare(incident, sides, columns, gazetteer)
+    comparison = comparison or compare(incident, sides, columns, gazetteer)
     per_side: dict[str, dict[str, object]] = {}
     for side in columns:
         initiator = next((r.cells[side].value for r in comparison.rows if r.key == "initiator"), None)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .checks import record_problems, references, spots, tag_rows
-from .compare import started_by
+from .compare import compare, default_columns, overview, started_by
 from .errors import Problem
 from .index import Digest, Index, fingerprint, pack
 from .model import Breakdown, Incident, Sides
@@ -62,6 +62,9 @@ def digest(
         else:
             ids |= {place.id, *gazetteer.ancestors(place.id)}
     start, end = incident.span
+    principal, spoke = list(sides.principal), default_columns(incident, sides)
+    comparison = compare(incident, sides, spoke, gazetteer)  # as `diff ID` shows it, Zod being Sotk
+    shown = comparison if spoke == principal else compare(incident, sides, principal, gazetteer)
     columns = (
         incident.id,
         str(incident.status),
@@ -73,7 +76,8 @@ def digest(
         "|" + "|".join(sorted(ids)) + "|",
         NAMES.join(str(n) for n in names),
         NAMES.join(unplaced) or None,
-        conflicting(incident, sides),
+        conflicting(incident, sides, comparison),
+        json.dumps(overview(incident, sides, principal, gazetteer, comparison=shown), ensure_ascii=False),
         *labels(incident),
         spots(incident),
     )

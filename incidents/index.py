@@ -44,7 +44,7 @@ MEMORY = ":memory:"
 
 DIGEST_COLUMNS = (
     "id", "status", "day", "until", "first", "last", "listing", "placeids", "placenames", "unplaced",
-    "conflict", "month", "month_end", "week", "week_end", "spots",
+    "conflict", "overview", "month", "month_end", "week", "week_end", "spots",
 )  # fmt: skip
 """The query columns of a file's incident (all NULL for a file without one); see digest.py."""
 

@@ -179,11 +179,7 @@ def incident_table(entries: Sequence[Listed], total: int, sides: Sides, namer: N
             incident = entry.incident
             claimants, verdict = _sides_and_verdict(entry, sides)
             table.add_row(safe(date_span(incident)), safe(incident.id), _title(incident, namer), claimants, verdict)
-    shown = len(entries)
-    footer = f"{shown} of {total} incidents" if shown < total else f"{total} incident{'s' * (total != 1)}"
-    if shown < total:
-        footer += " (use --limit 0 to show all, or --format csv for a file)"
-    return Group(table, Text(footer, style="dim"))
+    return Group(table, _shown_of(len(entries), total))
 
 
 def _title(incident: Incident, namer: Namer) -> Text:
@@ -479,12 +475,14 @@ def _losses_text(losses: dict[str, str], sides: Sides) -> str:
     return ", ".join(parts)
 
 
-def overview_table(rows: list[dict[str, Any]], columns: list[str], sides: Sides) -> RenderableType:
-    """`diff` without an id: one row per incident, each side's blame and casualty claims."""
+def overview_table(rows: list[dict[str, Any]], total: int, columns: list[str], sides: Sides) -> RenderableType:
+    """`diff` without an id: one row per incident, each side's blame and casualty claims; the
+    first `--limit` of `total`, as `list` shows them."""
     if not rows:
         return Text("No incidents match.", style="dim")
     if console().width < 70 + 25 * len(columns):  # each side's column needs room: stack instead
-        return Group(*(part for row in rows for part in _overview_block(row, columns, sides)))
+        blocks = Group(*(part for row in rows for part in _overview_block(row, columns, sides)))
+        return Group(blocks, _shown_of(len(rows), total, "json"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Date", no_wrap=True)
     table.add_column("ID", no_wrap=True)
@@ -501,7 +499,15 @@ def overview_table(rows: list[dict[str, Any]], columns: list[str], sides: Sides)
             _verdict(row["initiator_verdict"]),
             _verdict(row["casualties_verdict"]),
         )
-    return table
+    return Group(table, _shown_of(len(rows), total, "json"))
+
+
+def _shown_of(shown: int, total: int, machine: str = "csv") -> Text:
+    """The line under a listing: how many of how many incidents, and how to see the rest."""
+    footer = f"{shown} of {total} incidents" if shown < total else f"{total} incident{'s' * (total != 1)}"
+    if shown < total:
+        footer += f" (use --limit 0 to show all, or --format {machine} for a file)"
+    return Text(footer, style="dim")
 
 
 def _said(said: dict[str, Any], sides: Sides) -> Text:

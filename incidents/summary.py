@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .compare import CONFLICT, admitted, blamed, by_side, compare, official_view
+from .compare import CONFLICT, Comparison, admitted, blamed, by_side, official_view
 from .model import CASUALTY_KINDS, Breakdown, Count, Incident, Sides, Topic
 
 NO_REGION = ""  # the bucket of incidents without a region: shown as "(no region)", null in JSON
@@ -217,11 +217,10 @@ def facts(incident: Incident, sides: Sides) -> dict[str, list[tuple[object, ...]
     return rows
 
 
-def conflicting(incident: Incident, sides: Sides) -> bool:
-    """Whether the principal sides both spoke and their accounts conflict on any aspect."""
-    return set(sides.principal[:2]) <= set(incident.claimants) and any(
-        r.verdict == CONFLICT for r in compare(incident, sides).rows
-    )
+def conflicting(incident: Incident, sides: Sides, comparison: Comparison) -> bool:
+    """Whether the principal sides both spoke and the comparison of every side that spoke (as
+    `diff ID` makes it) finds a conflict on any aspect, as `list` and `show` would say."""
+    return set(sides.principal[:2]) <= set(incident.claimants) and any(r.verdict == CONFLICT for r in comparison.rows)
 
 
 def summary_data(summary: Summary) -> dict[str, object]:

@@ -192,3 +192,57 @@ def test_a_load_of_some_years_asks_the_index_about_those_folders_only(make_recor
     some = Store(root).load([2022])
     assert [r.incident.id for r in some.records] == ["2022-09-13-jermuk"] and reads == []
     assert answers(root) == everything and reads == []
+
+
+COMMANDS = [
+    ("list", "--format", "json"),
+    ("list", "--region", "Vardenis", "--format", "csv"),
+    ("list", "--text", "Karvachar", "--format", "json"),
+    ("list", "--since", "2023-05-15", "--until", "2023-09-01", "--format", "json"),
+    ("list", "--side", "azerbaijan", "--tag", "shelling", "--format", "json"),
+    ("summary", "--format", "json"),
+    ("summary", "--by", "region", "--format", "json"),
+    ("summary", "--by", "week", "--format", "json"),
+    ("diff", "--format", "json"),
+    ("diff", "--sides", "armenia,eu-mission", "--format", "json"),
+    ("check",),
+    ("list",),
+    ("diff",),
+]
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """The bundled records, a copy of one under another id's name, and a broken file."""
+    import shutil
+
+    from .conftest import BUNDLED
+
+    root = tmp_path / "records"
+    shutil.copytree(BUNDLED, root)
+    first = sorted((root / "2023").glob("*.yaml"))[0]
+    (root / "2023" / "2023-12-31-copy.yaml").write_bytes(first.read_bytes())  # an id used twice
+    (root / "2023" / "broken.yaml").write_text("id: [unclosed\n")
+    return root
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_command_answers_the_same_from_the_index_as_from_the_files(mixed, cli, monkeypatch, args):
+    cold = cli("--records", str(mixed), *args)
+    warm = cli("--records", str(mixed), *args)
+    monkeypatch.setenv("INCIDENTS_NO_INDEX", "1")
+    none = cli("--records", str(mixed), *args)
+    assert (cold.exit_code, cold.stdout, cold.stderr) == (none.exit_code, none.stdout, none.stderr)
+    assert (warm.exit_code, warm.stdout, warm.stderr) == (none.exit_code, none.stdout, none.stderr)
+    assert none.exit_code == 1 and "broken.yaml" in none.stdout + none.stderr  # named; the rest served
+
+
+def test_diff_without_an_id_is_paged_as_list_is(make_records, cli):
+    import json
+
+    root = make_records(*(incident(id=f"2023-09-{day:02d}-x", date=f"2023-09-{day:02d}") for day in range(1, 8)))
+    table = cli("--records", str(root), "diff", "--limit", "3")
+    assert table.exit_code == 0 and "3 of 7 incidents" in table.stdout
+    assert [r["id"] for r in json.loads(cli("--records", str(root), "diff", "--format", "json").stdout)] == [
+        f"2023-09-{day:02d}-x" for day in range(7, 0, -1)
+    ]  # every row, newest first, for a program
