@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -217,10 +217,22 @@ class Records:
             selection.rows = [json.loads(listing) for listing, _ in chosen]
             selection.incidents = [entry[0] for _, entry in chosen]
         else:
-            query = f"SELECT listing FROM files JOIN {CHOSEN} USING (num) {order}"
-            selection.rows = [json.loads(listing) for (listing,) in self.synced().index.db.execute(query)]
+            selection.rows = [json.loads(text) for text in self.stored(filters, "listing", limit)[0]]
         selection.total = found
         return selection
+
+    def stored(self, filters: Filters | None, column: str, limit: int = 0) -> tuple[Iterator[str], Selection]:
+        """The rows the index keeps written for the valid incidents that pass the filters, newest
+        first, at most `limit` (0: all): `list`'s as JSON (column "listing") or CSV
+        ("listing_csv"), `diff`'s as JSON ("overview"). Given as they are read, so that printing
+        100,000 of them holds none but the one printed."""
+        if column not in STORED_ROWS:
+            raise ValueError(column)
+        found, selection = self._choose(filters)
+        selection.total = found
+        order = f"{NEWEST_FIRST} LIMIT {int(limit)}" if limit else NEWEST_FIRST
+        cursor = self.synced().index.db.execute(f"SELECT {column} FROM files JOIN {CHOSEN} USING (num) {order}")
+        return (text for (text,) in cursor), selection
 
     def _entries(self, query: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """The rows of a query whose last column is a file's entry, unpickled. An entry this user
@@ -303,8 +315,7 @@ class Records:
         selection.total = found
         order = f"{NEWEST_FIRST} LIMIT {int(limit)}" if limit else NEWEST_FIRST
         if not columns:
-            query = f"SELECT overview FROM files JOIN {CHOSEN} USING (num) {order}"
-            return [json.loads(row) for (row,) in self.synced().index.db.execute(query)], selection
+            return [json.loads(text) for text in self.stored(filters, "overview", limit)[0]], selection
         sides, gazetteer, shown = self.sides(), self.gazetteer(), list(columns)
 
         def row(incident: Incident) -> dict[str, object]:
@@ -440,6 +451,9 @@ class Records:
 
         updated, path, reformatted = self.store.update(incident_id, append, reformat)
         return ClaimAdded(updated, path, reformatted, notes)
+
+
+STORED_ROWS = ("listing", "listing_csv", "overview")
 
 
 def _with_ids(incident: Incident) -> Incident:

@@ -240,7 +240,12 @@ def list_command(session: Session, filters: Filters, limit: int | None, naming: 
     from .query import LIST_COLUMNS, Listed
 
     cap = (100 if fmt == "table" else 0) if limit is None else limit
-    found = session.report(session.records.listing(filters, cap, typed=fmt == "table"))
+    if fmt != "table":  # the rows the index keeps written, as they come
+        items, selection = session.records.stored(filters, "listing_csv" if fmt == "csv" else "listing", cap)
+        session.report(selection)
+        render.stream(fmt, items, LIST_COLUMNS)
+        return
+    found = session.report(session.records.listing(filters, cap, typed=True))
     sides, namer = session.records.sides(), session.namer(naming)
     verdicts = [Verdict(row["initiator"]) if row["initiator"] else None for row in found.rows]
     entries = [Listed(incident, verdict) for incident, verdict in zip(found.incidents, verdicts, strict=False)]
@@ -358,6 +363,11 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, records.sides()))
         return
     cap = (100 if fmt == "table" else 0) if limit is None else limit
+    if fmt != "table" and not columns:  # the rows the index keeps written, as they come
+        items, selection = records.stored(filters, "overview", cap)
+        session.report(selection)
+        render.stream(fmt, items, [])
+        return
     rows, selection = records.overview(filters, columns, cap)
     session.report(selection)
     shown = columns or list(records.sides().principal)

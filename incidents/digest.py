@@ -11,7 +11,6 @@ and `check` are answered by SQL without building a record again. Whatever change
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,10 +18,11 @@ from pathlib import Path
 from .checks import record_problems, references, spots, tag_rows
 from .compare import compare, default_columns, overview, started_by
 from .errors import Problem
+from .formats import csv_line, item_json
 from .index import Digest, Index, fingerprint, pack
 from .model import Breakdown, Incident, Sides
 from .places import Gazetteer
-from .query import CHOSEN, NAMES, Listed, all_places, haystack, list_row, prepare
+from .query import CHOSEN, LIST_COLUMNS, NAMES, Listed, all_places, haystack, list_row, prepare
 from .store import PLACES_FILE, Record, read_gazetteer
 from .summary import Summary, conflicting, facts, labels, summarise
 
@@ -62,6 +62,7 @@ def digest(
         else:
             ids |= {place.id, *gazetteer.ancestors(place.id)}
     start, end = incident.span
+    row = list_row(Listed(incident, started_by(incident, sides)))
     principal, spoke = list(sides.principal), default_columns(incident, sides)
     comparison = compare(incident, sides, spoke, gazetteer)  # as `diff ID` shows it, Zod being Sotk
     shown = comparison if spoke == principal else compare(incident, sides, principal, gazetteer)
@@ -72,12 +73,13 @@ def digest(
         (incident.end_date or incident.date).isoformat(),
         start.isoformat(),
         end.isoformat(),
-        json.dumps(list_row(Listed(incident, started_by(incident, sides))), ensure_ascii=False),
+        item_json(row),
+        csv_line([row[column] for column in LIST_COLUMNS]),
         "|" + "|".join(sorted(ids)) + "|",
         NAMES.join(str(n) for n in names),
         NAMES.join(unplaced) or None,
         conflicting(incident, sides, comparison),
-        json.dumps(overview(incident, sides, principal, gazetteer, comparison=shown), ensure_ascii=False),
+        item_json(overview(incident, sides, principal, gazetteer, comparison=shown)),
         *labels(incident),
         spots(incident),
     )

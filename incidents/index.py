@@ -43,7 +43,7 @@ INDEX_FOLDER = ".incidents"
 MEMORY = ":memory:"
 
 DIGEST_COLUMNS = (
-    "id", "status", "day", "until", "first", "last", "listing", "placeids", "placenames", "unplaced",
+    "id", "status", "day", "until", "first", "last", "listing", "listing_csv", "placeids", "placenames", "unplaced",
     "conflict", "overview", "month", "month_end", "week", "week_end", "spots",
 )  # fmt: skip
 """The query columns of a file's incident (all NULL for a file without one); see digest.py."""
@@ -82,7 +82,7 @@ _TABLES = ("meta", "files", "entries", *SIDE_TABLES)
 UNINDEXED = "-"  # the identity of a file that is never taken from the index (not a regular file)
 
 _CODE = (
-    "checks", "compare", "digest", "errors", "fields", "index", "model", "places", "query", "spec",
+    "checks", "compare", "digest", "errors", "fields", "formats", "index", "model", "places", "query", "spec",
     "store", "summary", "text", "weapons", "yamlio",
 )  # fmt: skip
 Entry = tuple[Incident | None, list[Problem]]

@@ -204,6 +204,8 @@ COMMANDS = [
     ("summary", "--by", "region", "--format", "json"),
     ("summary", "--by", "week", "--format", "json"),
     ("diff", "--format", "json"),
+    ("diff", "--format", "yaml"),
+    ("list", "--format", "yaml"),
     ("diff", "--sides", "armenia,eu-mission", "--format", "json"),
     ("check",),
     ("list",),
@@ -246,3 +248,14 @@ def test_diff_without_an_id_is_paged_as_list_is(make_records, cli):
     assert [r["id"] for r in json.loads(cli("--records", str(root), "diff", "--format", "json").stdout)] == [
         f"2023-09-{day:02d}-x" for day in range(7, 0, -1)
     ]  # every row, newest first, for a program
+
+
+def test_rows_printed_as_stored_are_the_rows_encoded_whole(mixed, cli):
+    from incidents.api import Records
+    from incidents.formats import to_csv, to_json
+    from incidents.query import LIST_COLUMNS
+
+    rows = Records(mixed).listing().rows
+    assert len(rows) == 6  # the bundled seven but the one whose id the copy took
+    assert cli("--records", str(mixed), "list", "--format", "json").stdout == to_json(rows) + "\n"
+    assert cli("--records", str(mixed), "list", "--format", "csv").stdout == to_csv(rows, LIST_COLUMNS)
