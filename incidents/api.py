@@ -186,8 +186,11 @@ class Records:
         """The errors that keep records out of every output; the files they are in are marked
         in the index's BAD table for the queries that follow."""
         if self._left_out is None:
-            db = self.synced().index.db
-            self._left_out = [p for p in self.check() if p.severity == Severity.ERROR]
+            synced = self.synced()
+            db = synced.index.db
+            stored = [p for (t,) in db.execute("SELECT problems FROM files WHERE errors > 0") for p in problems_of(t)]
+            found = {*synced.problems, *stored, *check(db, warnings=False)}
+            self._left_out = sorted(p for p in found if p.severity == Severity.ERROR)
             db.execute(f"DELETE FROM {BAD}")
             db.executemany(f"INSERT OR IGNORE INTO {BAD} VALUES (?)", [(p.path,) for p in self._left_out])
         return self._left_out

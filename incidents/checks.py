@@ -37,12 +37,13 @@ def record_problems(record: Record, root: Path, gazetteer: Gazetteer) -> list[Pr
     return [problem for validation in RECORD_CHECKS for problem in validation(record, root, gazetteer)]
 
 
-def check(db: sqlite3.Connection, today: date | None = None) -> list[Problem]:
+def check(db: sqlite3.Connection, today: date | None = None, warnings: bool = True) -> list[Problem]:
     """What the checks across the records find in the index's tables, which hold the whole
     directory: ids used twice, links and merges to no recorded incident, dates after today
-    (today changes, the files do not), one tag in two spellings. Warnings included."""
+    (today changes, the files do not), one tag in two spellings. Without `warnings`, only the
+    checks that can find an error run (what keeps records out of `list`)."""
     problems: list[Problem] = []
-    for validation in DIRECTORY_CHECKS:
+    for validation in DIRECTORY_CHECKS if warnings else ERROR_CHECKS:
         problems += validation(db, today or date.today())
     return problems
 
@@ -273,3 +274,5 @@ DIRECTORY_CHECKS: tuple[Callable[[sqlite3.Connection, date], list[Problem]], ...
     unique_ids, dangling, future_dates, tag_spellings,
 )  # fmt: skip
 """The validations across the records, run over the index on every `check` (and every read)."""
+
+ERROR_CHECKS = tuple(c for c in DIRECTORY_CHECKS if c is not tag_spellings)  # it only ever warns

@@ -74,6 +74,7 @@ _SCHEMA = (
     "CREATE INDEX files_identity ON files (path, identity)",  # what every command reads first, alone
     "CREATE INDEX files_id ON files (id)",
     "CREATE INDEX files_day ON files (day)",
+    "CREATE INDEX files_errors ON files (errors) WHERE errors > 0",  # the few files kept out
     "CREATE TABLE entries (num INTEGER PRIMARY KEY, entry BLOB NOT NULL)",
     *(f"CREATE TABLE {name} (num INTEGER NOT NULL, {', '.join(cols)})" for name, cols in SIDE_TABLES.items()),
     *(f"CREATE INDEX {name}_num ON {name} (num)" for name in SIDE_TABLES),

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .index import ENTRIES, Digest, Index, fingerprint, key_of, pack, problems_of, unpack
+from .index import ENTRIES, Digest, Index, fingerprint, identity, key_of, pack, problems_of, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
 from .parallel import Progress, chunked
@@ -356,9 +357,9 @@ def _below(path: str, base: str) -> str | None:
     return path[len(prefix) :] if path.startswith(prefix) and len(path) > len(prefix) else None
 
 
-@dataclass(frozen=True)
-class _File:
-    """A record file found by load(): where it is, as shown, and its key in the index."""
+class _File(NamedTuple):
+    """A record file found by a walk: where it is, as shown, and its key in the index (a tuple,
+    not a dataclass: one is made for every file by every command)."""
 
     path: str
     display: str
@@ -439,7 +440,8 @@ class Store:
         index = synced.index
         with collector_paused():
             files = [self._identify(path) for path in tree.records]
-            unread = [file for file in files if not index.unchanged(*file.key)]
+            known = index.known()
+            unread = [f for f in files if f.key[1] is None or known.get(f.key[0]) != identity(f.key[1], f.display)]
             read = chunked(self.read_packed, [(Path(file.path), file.display) for file in unread], progress)
             for file, (packed, found) in zip(unread, read, strict=True):
                 index.put(*file.key, packed, found)
