@@ -93,10 +93,19 @@ def bench(n: int) -> None:
             ("list --since 2024-01-01", ("list", "--since", "2024-01-01")),
             ("summary", ("summary",)),
             ("check", ("check",)),
+            ("diff (no id: 100 rows)", ("diff",)),
         ]:
             line(f"warm: {label}", run(incidents(root, *args)), stat_all, "2x imports + stat")
-        json_all = run(incidents(root, "list", "--format", "json"))
-        print(f"  {'warm: list --format json (every row)':40} {json_all[0]:8.3f} s {json_all[1]:7.0f} MB")
+        listed = run(incidents(root, "list", "--limit", "1", "--format", "json"))
+        for fmt in ("json", "csv", "yaml"):
+            every = run(incidents(root, "list", "--format", fmt))
+            per_row = (every[0] - listed[0]) / n * 1e6
+            print(f"  {'warm: list --format ' + fmt + ' (every row)':40} {every[0]:8.3f} s {every[1]:7.0f} MB"
+                  f" {per_row:7.1f} µs a row beyond one row   target 5 µs")  # fmt: skip
+        every = run(incidents(root, "diff", "--format", "json"))
+        per_row = (every[0] - listed[0]) / n * 1e6
+        print(f"  {'warm: diff --format json (every row)':40} {every[0]:8.3f} s {every[1]:7.0f} MB"
+              f" {per_row:7.1f} µs a row beyond one row   target 5 µs")  # fmt: skip
         added = root / "2022" / "2022-05-01-sotk.yaml"
         for label, args, before in [
             ("show ID", ("show", one), None),

@@ -226,8 +226,8 @@ class Records:
 
     def stored(self, filters: Filters | None, column: str, limit: int = 0) -> tuple[Iterator[str], Selection]:
         """The rows the index keeps written for the valid incidents that pass the filters, newest
-        first, at most `limit` (0: all): `list`'s as JSON (column "listing") or CSV
-        ("listing_csv"), `diff`'s as JSON ("overview"). Given as they are read, so that printing
+        first, at most `limit` (0: all): `list`'s as JSON (column "listing"), CSV ("listing_csv")
+        or YAML ("listing_yaml"), `diff`'s as JSON ("overview") or YAML ("overview_yaml"). Given as they are read, so that printing
         100,000 of them holds none but the one printed."""
         if column not in STORED_ROWS:
             raise ValueError(column)
@@ -456,7 +456,7 @@ class Records:
         return ClaimAdded(updated, path, reformatted, notes)
 
 
-STORED_ROWS = ("listing", "listing_csv", "overview")
+STORED_ROWS = ("listing", "listing_csv", "listing_yaml", "overview", "overview_yaml")
 
 
 def _with_ids(incident: Incident) -> Incident:

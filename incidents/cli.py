@@ -241,7 +241,7 @@ def list_command(session: Session, filters: Filters, limit: int | None, naming: 
 
     cap = (100 if fmt == "table" else 0) if limit is None else limit
     if fmt != "table":  # the rows the index keeps written, as they come
-        items, selection = session.records.stored(filters, "listing_csv" if fmt == "csv" else "listing", cap)
+        items, selection = session.records.stored(filters, {"json": "listing"}.get(fmt, f"listing_{fmt}"), cap)
         session.report(selection)
         render.stream(fmt, items, LIST_COLUMNS)
         return
@@ -364,7 +364,7 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
         return
     cap = (100 if fmt == "table" else 0) if limit is None else limit
     if fmt != "table" and not columns:  # the rows the index keeps written, as they come
-        items, selection = records.stored(filters, "overview", cap)
+        items, selection = records.stored(filters, {"json": "overview"}.get(fmt, f"overview_{fmt}"), cap)
         session.report(selection)
         render.stream(fmt, items, [])
         return

@@ -24,7 +24,8 @@ from .model import Breakdown, Incident, Sides
 from .places import Gazetteer
 from .query import CHOSEN, LIST_COLUMNS, NAMES, Listed, all_places, haystack, list_row, prepare
 from .store import PLACES_FILE, Record, read_gazetteer
-from .summary import Summary, conflicting, facts, labels, summarise
+from .summary import Summary, both_principal, conflicting, facts, labels, summarise
+from .yamlio import dump_yaml
 
 _GAZETTEERS: dict[tuple[str, tuple[int, int] | None], Gazetteer] = {}
 
@@ -66,6 +67,7 @@ def digest(
     principal, spoke = list(sides.principal), default_columns(incident, sides)
     comparison = compare(incident, sides, spoke, gazetteer)  # as `diff ID` shows it, Zod being Sotk
     shown = comparison if spoke == principal else compare(incident, sides, principal, gazetteer)
+    diffed = overview(incident, sides, principal, gazetteer, comparison=shown)
     columns = (
         incident.id,
         str(incident.status),
@@ -75,11 +77,14 @@ def digest(
         end.isoformat(),
         item_json(row),
         csv_line([row[column] for column in LIST_COLUMNS]),
+        dump_yaml([row]),
         "|" + "|".join(sorted(ids)) + "|",
         NAMES.join(str(n) for n in names),
         NAMES.join(unplaced) or None,
+        both_principal(incident, sides),
         conflicting(incident, sides, comparison),
-        item_json(overview(incident, sides, principal, gazetteer, comparison=shown)),
+        item_json(diffed),
+        dump_yaml([diffed]),
         *labels(incident),
         spots(incident),
     )

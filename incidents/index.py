@@ -43,8 +43,8 @@ INDEX_FOLDER = ".incidents"
 MEMORY = ":memory:"
 
 DIGEST_COLUMNS = (
-    "id", "status", "day", "until", "first", "last", "listing", "listing_csv", "placeids", "placenames", "unplaced",
-    "conflict", "overview", "month", "month_end", "week", "week_end", "spots",
+    "id", "status", "day", "until", "first", "last", "listing", "listing_csv", "listing_yaml", "placeids", "placenames", "unplaced",
+    "both", "conflict", "overview", "overview_yaml", "month", "month_end", "week", "week_end", "spots",
 )  # fmt: skip
 """The query columns of a file's incident (all NULL for a file without one); see digest.py."""
 
@@ -253,10 +253,6 @@ class Index:
                 self._known = {}
         return self._known
 
-    def unchanged(self, relative: str, stat: os.stat_result | None, shown: str) -> bool:
-        """Whether the index holds the file as it is on disk, shown under the same path."""
-        return stat is not None and self.known().get(relative) == identity(stat, shown)
-
     def get(self, relative: str, stat: os.stat_result | None, shown: str) -> Entry | None:
         """What reading the file gave, if the index holds it as it is."""
         if stat is None:
@@ -305,6 +301,8 @@ class Index:
         self._write(forget)
 
     def _write(self, forget: tuple[set[str], list[str] | None] | None) -> None:
+        if not self._pending and (forget is None or (forget[1] is None and forget[0] == self.known().keys())):
+            return  # nothing read, nothing gone: the usual warm command writes nothing
         try:
             self._transaction(forget)
         except sqlite3.Error:

@@ -8,7 +8,6 @@ rich honours NO_COLOR and writes plain text to pipes; machine formats never carr
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -103,7 +102,7 @@ def output(
 
 def stream(fmt: str, items: Iterable[str], columns: Sequence[str]) -> None:
     """Rows the index keeps written (api.Records.stored), printed as they come: JSON items
-    (formats.item_json) for json and yaml, CSV lines for csv. The same bytes as output() would
+    (formats.item_json), CSV lines, or YAML lists of one row. The same bytes as output() would
     print of the rows, at a few microseconds a row and without holding them."""
     write = sys.stdout.write
     if fmt == "json":
@@ -113,10 +112,10 @@ def stream(fmt: str, items: Iterable[str], columns: Sequence[str]) -> None:
         write(csv_line(columns))
         for line in items:
             write(line)
-    elif fmt == "yaml":
+    elif fmt == "yaml":  # each item written as a list of one, by yamlio.dump_yaml
         empty = True
         for item in items:
-            write(dump_yaml([json.loads(item)]))
+            write(item)
             empty = False
         if empty:
             write(dump_yaml([]))

@@ -77,31 +77,49 @@ CHOSEN = "temp.chosen"
 
 def summarise(db: sqlite3.Connection, sides: Sides, breakdown: Breakdown = Breakdown.MONTH) -> Summary:
     """The summary of the incidents in CHOSEN, from the index's columns and side tables: no
-    record is built, so a summary of 100,000 costs what its queries cost."""
-    principal = sides.principal
-    both = " AND ".join("num IN (SELECT num FROM claimants WHERE side = ?)" for _ in principal[:2]) or "1"
-    [(count, with_both, conflicting, first, last, last_start)] = db.execute(
-        f"SELECT count(*), coalesce(sum({both}), 0), coalesce(sum(({both}) AND conflict), 0),"
-        f" min(first), max(last), max(first) FROM files JOIN {CHOSEN} USING (num)",
-        (*principal[:2], *principal[:2]),
-    )
+    record is built, so a summary of 100,000 costs what its few queries cost."""
+    periods = _periods(db, "week" if breakdown == Breakdown.WEEK else "month")
+    count = sum(p.count for p in periods)
     regions = _counted(db, "SELECT name, count(DISTINCT num) FROM regions JOIN {chosen} USING (num) GROUP BY name")
+    first, last = (min(p.first for p in periods), max(p.last for p in periods)) if count else ("", "")
+    admissions = db.execute(f"SELECT side, count(*) FROM admits JOIN {CHOSEN} USING (num) GROUP BY side")
     return Summary(
         incidents=count,
-        with_both=with_both,
-        conflicting=conflicting,
-        principal=principal,
+        with_both=sum(p.both for p in periods),
+        conflicting=sum(p.conflicting for p in periods),
+        principal=sides.principal,
         breakdown=breakdown,
-        buckets=_buckets(db, breakdown, regions, count, (first, last_start)),
-        spanning=spanning(db, breakdown),
+        buckets=_buckets(db, breakdown, regions, periods),
+        spanning=spanning(periods, breakdown),
         regions=regions,
         blame=_blame(db),
-        admissions=Counter(
-            dict(db.execute(f"SELECT side, count(*) FROM admits JOIN {CHOSEN} USING (num) GROUP BY side"))
-        ),
+        admissions=Counter(dict(admissions)),
         casualties=_casualties(db, sides),
         period=(date.fromisoformat(first), date.fromisoformat(last)) if count else None,
     )
+
+
+@dataclass(frozen=True)
+class _Period:
+    """The chosen incidents whose span begins in one month (or week), running on past it or not."""
+
+    label: str
+    spanning: bool
+    count: int
+    both: int  # with accounts from both principal sides
+    conflicting: int  # of those, with conflicting accounts
+    first: str  # the first day of their spans, the last day, the latest first day
+    last: str
+    last_start: str
+
+
+def _periods(db: sqlite3.Connection, column: str) -> list[_Period]:
+    """Every figure the totals and the timeline need, in one pass over the chosen incidents."""
+    query = (
+        f"SELECT {column}, {column} != {column}_end, count(*), sum(both), sum(both AND conflict),"
+        f" min(first), max(last), max(first) FROM files JOIN {CHOSEN} USING (num) GROUP BY 1, 2"
+    )
+    return [_Period(label, bool(flag), *figures) for label, flag, *figures in db.execute(query)]
 
 
 def _counted(db: sqlite3.Connection, query: str) -> list[tuple[str, int]]:
@@ -110,8 +128,9 @@ def _counted(db: sqlite3.Connection, query: str) -> list[tuple[str, int]]:
 
 
 def _buckets(
-    db: sqlite3.Connection, breakdown: Breakdown, regions: list[tuple[str, int]], count: int, starts: tuple[str, str]
+    db: sqlite3.Connection, breakdown: Breakdown, regions: list[tuple[str, int]], periods: list[_Period]
 ) -> list[tuple[str, int]]:
+    count = sum(p.count for p in periods)
     if breakdown == Breakdown.REGION:
         with_region = db.execute(f"SELECT count(DISTINCT num) FROM regions JOIN {CHOSEN} USING (num)").fetchone()[0]
         unplaced = [(NO_REGION, count - with_region)] if count > with_region else []
@@ -120,27 +139,30 @@ def _buckets(
         return _counted(db, "SELECT side, count(*) FROM claimants JOIN {chosen} USING (num) GROUP BY side")
     if not count:
         return []
-    column, step = ("month", _month) if breakdown == Breakdown.MONTH else ("week", _week)
-    counts = dict(db.execute(f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (num) GROUP BY {column}"))
-    buckets, current, last = [], date.fromisoformat(starts[0]), date.fromisoformat(starts[1])
-    while (
-        True
-    ):  # every bucket from the first to the last, the empty ones too; each incident counted where its span begins
+    step = _month if breakdown == Breakdown.MONTH else _week
+    counts: Counter[str] = Counter()
+    for period in periods:  # each incident counted where its span begins
+        counts[period.label] += period.count
+    current, last = date.fromisoformat(min(p.first for p in periods)), max(p.last_start for p in periods)
+    buckets = []
+    while True:  # every bucket from the first to the last, the empty ones too
         label, following = step(current)
         buckets.append((label, counts.get(label, 0)))
-        if following > last:
+        if following > date.fromisoformat(last):
             return buckets
         current = following
 
 
-def spanning(db: sqlite3.Connection, breakdown: Breakdown) -> Counter[str]:
+def spanning(periods: list[_Period], breakdown: Breakdown) -> Counter[str]:
     """Per month or week: how many of the incidents counted there run on into a later one (a
     month-dated incident, a night across two months): shown as spanning, never counted twice."""
     if breakdown not in (Breakdown.MONTH, Breakdown.WEEK):
         return Counter()
-    column = str(breakdown)
-    query = f"SELECT {column}, count(*) FROM files JOIN {CHOSEN} USING (num) WHERE {column} != {column}_end GROUP BY {column}"
-    return Counter(dict(db.execute(query)))
+    found: Counter[str] = Counter()
+    for period in periods:
+        if period.spanning:
+            found[period.label] += period.count
+    return found
 
 
 def labels(incident: Incident) -> tuple[str, str, str, str]:
@@ -217,10 +239,15 @@ def facts(incident: Incident, sides: Sides) -> dict[str, list[tuple[object, ...]
     return rows
 
 
+def both_principal(incident: Incident, sides: Sides) -> bool:
+    """Whether both principal sides (Armenia and Azerbaijan) gave an account."""
+    return set(sides.principal[:2]) <= set(incident.claimants)
+
+
 def conflicting(incident: Incident, sides: Sides, comparison: Comparison) -> bool:
     """Whether the principal sides both spoke and the comparison of every side that spoke (as
     `diff ID` makes it) finds a conflict on any aspect, as `list` and `show` would say."""
-    return set(sides.principal[:2]) <= set(incident.claimants) and any(r.verdict == CONFLICT for r in comparison.rows)
+    return both_principal(incident, sides) and any(r.verdict == CONFLICT for r in comparison.rows)
 
 
 def summary_data(summary: Summary) -> dict[str, object]:
