@@ -1,5 +1,8 @@
+import json
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from incidents.yamlio import YamlSyntaxError, dump_yaml, read_yaml
 
@@ -77,3 +80,28 @@ def test_a_character_yaml_refuses_is_located_on_its_line():
     with pytest.raises(YamlSyntaxError) as caught:
         read_yaml("id: a\ntitle: ok\nnotes: bad \x1b[31m here\n")
     assert caught.value.line == 3 and "U+001B" in str(caught.value)
+
+
+text = st.text(st.characters(blacklist_categories=("Cc", "Cs")))  # what a valid record's text can hold
+rows = st.lists(
+    st.dictionaries(
+        st.sampled_from(["id", "title", "places", "end_date", "sides", "n", "flag", "nested"]),
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | text
+        | st.lists(text, max_size=3)
+        | st.dictionaries(text.filter(bool), st.none() | text | st.integers(), max_size=3),
+    ),
+    max_size=2,
+)
+
+
+@given(rows)
+def test_the_fast_emitter_writes_rows_as_the_canonical_one_does(value):
+    """The same data always; the same text unless a letter lies beyond U+FFFF (an emoji), which
+    libyaml escapes ("\\U0001f600") where PyYAML writes it as it is."""
+    fast = dump_yaml(value, fast=True)
+    assert yaml.safe_load(fast) == yaml.safe_load(dump_yaml(value))
+    if all(ord(ch) <= 0xFFFF for ch in json.dumps(value, ensure_ascii=False)):
+        assert fast == dump_yaml(value)
