@@ -230,11 +230,15 @@ _CanonicalDumper.add_representer(LineList, yaml.SafeDumper.represent_list)
 
 _FastDumper: type = getattr(yaml, "CSafeDumper", _CanonicalDumper)
 if _FastDumper is not _CanonicalDumper:  # libyaml's emitter, with the canonical dumper's rules
-
-    class _FastDumper(yaml.CSafeDumper):  # type: ignore[no-redef]
-        yaml_implicit_resolvers = {k: list(v) for k, v in _CanonicalDumper.yaml_implicit_resolvers.items()}
-        yaml_representers = dict(_CanonicalDumper.yaml_representers)
-        yaml_multi_representers = dict(_CanonicalDumper.yaml_multi_representers)
+    _FastDumper = type(
+        "_FastDumper",
+        (yaml.CSafeDumper,),
+        {
+            "yaml_implicit_resolvers": {k: list(v) for k, v in _CanonicalDumper.yaml_implicit_resolvers.items()},
+            "yaml_representers": dict(_CanonicalDumper.yaml_representers),
+            "yaml_multi_representers": dict(_CanonicalDumper.yaml_multi_representers),
+        },
+    )
 
 
 def dump_yaml(data: Any, fast: bool = False) -> str:
