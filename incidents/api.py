@@ -216,7 +216,8 @@ class Records:
         found, selection = self._choose(filters)
         order = f"{NEWEST_FIRST} LIMIT {int(limit)}" if limit else NEWEST_FIRST
         if typed:
-            chosen = self._entries(f"SELECT listing, entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {order}")
+            query = f"SELECT listing, entry FROM {ENTRIES} JOIN rendered USING (num) JOIN {CHOSEN} USING (num) {order}"
+            chosen = self._entries(query)
             selection.rows = [json.loads(listing) for listing, _ in chosen]
             selection.incidents = [entry[0] for _, entry in chosen]
         else:
@@ -234,7 +235,8 @@ class Records:
         found, selection = self._choose(filters)
         selection.total = found
         order = f"{NEWEST_FIRST} LIMIT {int(limit)}" if limit else NEWEST_FIRST
-        cursor = self.synced().index.db.execute(f"SELECT {column} FROM files JOIN {CHOSEN} USING (num) {order}")
+        query = f"SELECT {column} FROM files JOIN {CHOSEN} USING (num) JOIN rendered USING (num) {order}"
+        cursor = self.synced().index.db.execute(query)
         return (text for (text,) in cursor), selection
 
     def _entries(self, query: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:

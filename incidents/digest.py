@@ -75,16 +75,11 @@ def digest(
         (incident.end_date or incident.date).isoformat(),
         start.isoformat(),
         end.isoformat(),
-        item_json(row),
-        csv_line([row[column] for column in LIST_COLUMNS]),
-        dump_yaml([row], fast=True),
         "|" + "|".join(sorted(ids)) + "|",
         NAMES.join(str(n) for n in names),
         NAMES.join(unplaced) or None,
         both_principal(incident, sides),
         conflicting(incident, sides, comparison),
-        item_json(diffed),
-        dump_yaml([diffed], fast=True),
         *labels(incident),
         spots(incident),
     )
@@ -95,6 +90,15 @@ def digest(
         "regions": [(name,) for name in regions],
         "claimants": [(side,) for side in incident.claimants],
         "texts": [(haystack(incident),)],
+        "rendered": [
+            (
+                item_json(row),
+                csv_line([row[column] for column in LIST_COLUMNS]),
+                dump_yaml([row], fast=True),
+                item_json(diffed),
+                dump_yaml([diffed], fast=True),
+            )
+        ],
         **facts(incident, sides),
     }
     return Digest(problems, columns, rows)

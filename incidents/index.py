@@ -43,8 +43,8 @@ INDEX_FOLDER = ".incidents"
 MEMORY = ":memory:"
 
 DIGEST_COLUMNS = (
-    "id", "status", "day", "until", "first", "last", "listing", "listing_csv", "listing_yaml", "placeids", "placenames", "unplaced",
-    "both", "conflict", "overview", "overview_yaml", "month", "month_end", "week", "week_end", "spots",
+    "id", "status", "day", "until", "first", "last", "placeids", "placenames", "unplaced", "both",
+    "conflict", "month", "month_end", "week", "week_end", "spots",
 )  # fmt: skip
 """The query columns of a file's incident (all NULL for a file without one); see digest.py."""
 
@@ -57,9 +57,12 @@ SIDE_TABLES: Mapping[str, tuple[str, ...]] = {
     "blame": ("claimant", "named"),
     "admits": ("side",),
     "casualties": ("claimant", "side", "civilian", "kind", "low", "high", "up_to", "unnumbered"),
+    "rendered": ("listing", "listing_csv", "listing_yaml", "overview", "overview_yaml"),  # one row, written
 }
 """One row per thing a record says many of; each row carries its file's number (files.num:
-joins on an integer key cost a tenth of joins on the path)."""
+joins on an integer key cost a tenth of joins on the path). `rendered` holds the incident's
+rows of `list` and `diff` as the machine formats print them, apart from `files` so that a query
+scanning every file reads a few bytes of each."""
 
 _FILES = (  # small rows: a query that scans them all reads a few MB, not every entry
     "CREATE TABLE files (num INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE, identity TEXT NOT NULL, shown TEXT NOT NULL,"
