@@ -428,7 +428,7 @@ class Records:
         """Recorded incidents that may be this one: the years around it only, not the archive."""
         last = incident.end_date or incident.date
         years = range(incident.date.year - 1, last.year + 1)
-        nearby = [r.incident for r in self.store.load(years, days=(incident.date, last)).records]
+        nearby = [r.incident for r in self.store.near(years, (incident.date, last))]
         return same_event(incident, nearby, self.matcher())
 
     def add_claim(

@@ -496,6 +496,57 @@ class Store:
             return self.load(years, progress, days)
         return loaded
 
+    def near(self, years: Iterable[int], days: Days) -> list[Record]:
+        """The recorded incidents with a day among `days` (first, last), asked of the index: for
+        `add`'s look for the same event, which should cost what one record costs in an archive
+        of any size, not a stat of every file of the years around it.
+
+        The years' folders are listed, names only: a file the index does not hold yet is read
+        now. The files the index holds on those days are stat-ed, and read again if they
+        changed. A file edited since the index last saw it, so that its incident moved onto
+        these days, is seen by the next command that reads everything: this look warns of a
+        likely duplicate; `check` and every listing stay exact."""
+        require_existing(self.root)
+        index, found = self.index(), []
+        ranges = [(key_of(f"{y}/"), key_of(f"{y}0")) for y in sorted(set(years))]  # a folder's paths sort so
+        within = " OR ".join(["(path >= ? AND path < ?)"] * len(ranges)) or "0"
+        bounds = [key for pair in ranges for key in pair]
+        held = {
+            p.decode("utf-8", "surrogateescape")
+            for (p,) in index.db.execute(f"SELECT path FROM files WHERE {within}", bounds)
+        }
+        on_days = index.db.execute(
+            f"SELECT path FROM files WHERE ({within}) AND id IS NOT NULL AND day <= ? AND until >= ?",
+            [*bounds, days[1].isoformat(), days[0].isoformat()],
+        )
+        paths = [self._root_prefix + p.decode("utf-8", "surrogateescape") for (p,) in on_days]
+        for year in sorted(set(years)):
+            paths += [path for path in self._names(year) if path[len(self._root_prefix) :] not in held]
+        for file in (self._identify(path) for path in paths):
+            entry = index.get(*file.key)
+            if entry is None:
+                [(packed, digested)] = self.read_packed([(Path(file.path), file.display)])
+                entry = unpack(packed)
+                index.put(*file.key, packed, digested)
+            incident = entry[0]
+            if incident is not None and incident.date <= days[1] and days[0] <= (incident.end_date or incident.date):
+                found.append(Record(incident, Path(file.path), file.display))
+        index.save()
+        return found
+
+    def _names(self, year: int) -> list[str]:
+        """The record files directly in a year's folder, by name alone (no stat)."""
+        folder = self._root_prefix + str(year)
+        try:
+            with os.scandir(folder) as listing:
+                return [
+                    _prefix(folder) + e.name
+                    for e in listing
+                    if e.name.endswith(".yaml") and not e.name.startswith(".") and not _is_folder(e)
+                ]
+        except OSError:
+            return []
+
     def load_one(self, incident_id: str) -> Loaded:
         """The one record an id gives the path of, read as load() reads every file: for the
         commands that name an incident, which need not read the whole archive."""

@@ -259,3 +259,32 @@ def test_rows_printed_as_stored_are_the_rows_encoded_whole(mixed, cli):
     assert len(rows) == 6  # the bundled seven but the one whose id the copy took
     assert cli("--records", str(mixed), "list", "--format", "json").stdout == to_json(rows) + "\n"
     assert cli("--records", str(mixed), "list", "--format", "csv").stdout == to_csv(rows, LIST_COLUMNS)
+
+
+def test_adds_look_asks_the_index_and_reads_only_files_new_to_it(root, reads, monkeypatch):
+    from datetime import date
+
+    answers(root)  # the index holds all three
+    stats = []
+    real = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda path, *a, **k: stats.append(str(path)) or real(path, *a, **k))
+    reads.clear()
+    day = date(2023, 9, 2)
+    assert [r.incident.id for r in Store(root).near([2023], (day, day))] == ["2023-09-02-kut"]
+    assert reads == [] and [Path(s).name for s in stats if s.endswith(".yaml")] == ["2023-09-02-kut.yaml"]
+    new = (root / "2023" / "2023-09-02-kut.yaml").read_text().replace("2023-09-02-kut", "2023-09-02-new")
+    (root / "2023" / "2023-09-02-new.yaml").write_text(new)  # added by hand: not in the index yet
+    assert sorted(r.incident.id for r in Store(root).near([2023], (day, day))) == ["2023-09-02-kut", "2023-09-02-new"]
+    assert reads == ["2023-09-02-new.yaml"]
+    (root / "2023" / "2023-09-02-kut.yaml").unlink()
+    assert [r.incident.id for r in Store(root).near([2023], (day, day))] == ["2023-09-02-new"]
+
+
+def test_add_still_warns_of_the_same_event_recorded_by_hand(make_records, cli):
+    root = make_records(incident())
+    cli("--records", str(root), "list")  # the index is warm
+    by_hand = (root / "2023" / "2023-09-01-sotk.yaml").read_text().replace("2023-09-01-sotk", "2023-09-01-zod")
+    (root / "2023" / "2023-09-01-zod.yaml").write_text(by_hand)
+    result = cli("--records", str(root), "add", "--date", "2023-09-01", "--title", "Fire", "--place", "Sotk")
+    assert "2023-09-01-sotk is on the same day at the same place" in result.stderr
+    assert "2023-09-01-zod is on the same day at the same place" in result.stderr
