@@ -537,10 +537,11 @@ class Store:
     def _names(self, year: int) -> list[str]:
         """The record files directly in a year's folder, by name alone (no stat)."""
         folder = self._root_prefix + str(year)
+        prefix = _prefix(folder)
         try:
             with os.scandir(folder) as listing:
                 return [
-                    _prefix(folder) + e.name
+                    prefix + e.name
                     for e in listing
                     if e.name.endswith(".yaml") and not e.name.startswith(".") and not _is_folder(e)
                 ]
