@@ -29,11 +29,11 @@ from .checks import check, future, reference_problem, references, spots
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
-from .index import ENTRIES, problems_of
+from .index import ENTRIES
 from .model import NO_META, Breakdown, Incident, Sides, Source
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
-from .query import BAD, CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, prepare, same_event
+from .query import CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, keep_out, prepare, same_event
 from .store import Loaded, Record, Store, Synced, find_records_dir, read_data, read_gazetteer, read_weapons
 from .summary import Summary, summarise
 from .weapons import WeaponKinds
@@ -170,29 +170,21 @@ class Records:
     def check(self) -> list[Problem]:
         """Every problem of every record, warnings included, in file and line order."""
         synced = self.synced()
-        db = synced.index.db
-        stored = [
-            p
-            for (text,) in db.execute("SELECT problems FROM files WHERE problems IS NOT NULL")
-            for p in problems_of(text)
-        ]
-        return sorted({*synced.problems, *stored, *check(db)})
+        return sorted({*synced.problems, *synced.index.problems(), *check(synced.index.db)})
 
     def recorded(self) -> int:
         """How many files hold an incident that could be read."""
-        return self.synced().index.db.execute("SELECT count(*) FROM files WHERE id IS NOT NULL").fetchone()[0]
+        return self.synced().index.recorded()
 
     def _errors(self) -> list[Problem]:
         """The errors that keep records out of every output; the files they are in are marked
         in the index's BAD table for the queries that follow."""
         if self._left_out is None:
             synced = self.synced()
-            db = synced.index.db
-            stored = [p for (t,) in db.execute("SELECT problems FROM files WHERE errors > 0") for p in problems_of(t)]
-            found = {*synced.problems, *stored, *check(db, warnings=False)}
+            index = synced.index
+            found = {*synced.problems, *index.problems(errors_only=True), *check(index.db, warnings=False)}
             self._left_out = sorted(p for p in found if p.severity == Severity.ERROR)
-            db.execute(f"DELETE FROM {BAD}")
-            db.executemany(f"INSERT OR IGNORE INTO {BAD} VALUES (?)", [(p.path,) for p in self._left_out])
+            keep_out(index.db, {p.path for p in self._left_out})
         return self._left_out
 
     def _choose(self, filters: Filters | None) -> tuple[int, Selection]:
@@ -277,7 +269,7 @@ class Records:
         for shown, entry in self._entries(query, (incident_id,)):
             if not any(p.path == shown for p in errors):
                 return entry[0]
-        files = {s for (s,) in self.synced().index.db.execute("SELECT shown FROM files WHERE id = ?", (incident_id,))}
+        files = self.synced().index.shown_with_id(incident_id)
         problems = [p for p in errors if p.path in files or Path(p.path).stem == incident_id]
         if problems:
             raise RecordProblems(problems)

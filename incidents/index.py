@@ -256,6 +256,21 @@ class Index:
                 self._known = {}
         return self._known
 
+    def problems(self, errors_only: bool = False) -> list[Problem]:
+        """The problems reading found in the files (of the files with errors, if `errors_only`)."""
+        where = "errors > 0" if errors_only else "problems IS NOT NULL"
+        return [
+            p for (text,) in self.db.execute(f"SELECT problems FROM files WHERE {where}") for p in problems_of(text)
+        ]
+
+    def recorded(self) -> int:
+        """How many files hold an incident that could be read."""
+        return self.db.execute("SELECT count(*) FROM files WHERE id IS NOT NULL").fetchone()[0]
+
+    def shown_with_id(self, incident_id: str) -> set[str]:
+        """The files (as shown) whose incident has this id."""
+        return {shown for (shown,) in self.db.execute("SELECT shown FROM files WHERE id = ?", (incident_id,))}
+
     def get(self, relative: str, stat: os.stat_result | None, shown: str) -> Entry | None:
         """What reading the file gave, if the index holds it as it is."""
         if stat is None:

@@ -99,6 +99,12 @@ def prepare(db: sqlite3.Connection) -> None:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS bad (shown TEXT PRIMARY KEY)")
 
 
+def keep_out(db: sqlite3.Connection, shown: set[str]) -> None:
+    """Mark the files (as shown) that problems across the records keep out of every answer."""
+    db.execute(f"DELETE FROM {BAD}")
+    db.executemany(f"INSERT INTO {BAD} VALUES (?)", [(path,) for path in sorted(shown)])
+
+
 def _words_in(query: str, names: str | None) -> bool:
     return bool(names) and words_match(query, names.split(NAMES))
 
