@@ -98,7 +98,6 @@ class Records:
         self._root = Path(root) if root is not None else None
         self._option = option
         self._store: Store | None = None
-        self._loaded: Loaded | None = None
         self._gazetteer: Gazetteer | None = None
         self._weapons: WeaponKinds | None = None
         self._synced: Synced | None = None
