@@ -332,11 +332,12 @@ class Records:
         return summarise(self.synced().index.db, self.sides(), breakdown), selection
 
     def places(self, query: str = "") -> list[Place]:
-        gazetteer = self.gazetteer()
-        found = gazetteer.search(query)
-        if not found:
-            raise NotFoundError(f"no place called {query!r} in the gazetteer{did_you_mean(gazetteer, query)}")
-        return found
+        """The gazetteer's places matching the query (every place for none); none may match."""
+        return self.gazetteer().search(query)
+
+    def no_place_note(self, query: str) -> str:
+        """What to say when no place matches: the names it may have meant."""
+        return f"no place called {query!r} in the gazetteer{did_you_mean(self.gazetteer(), query)}"
 
     # --- writing ------------------------------------------------------------------------------
 

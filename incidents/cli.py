@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from . import fields, spec
 from .errors import EXIT_ABORTED, EXIT_DATA, IncidentsError, Problem, RecordProblems, Severity, UsageError
@@ -87,6 +88,25 @@ class IncidentsGroup(click.Group):
             sys.exit(EXIT_ABORTED)
         sys.exit(code if isinstance(code, int) else 0)
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Every command takes the global options after its name too (`incidents check --records
+        DIR`, as a pre-commit hook run from the records directory writes it), and refuses an
+        empty value for any option or argument, naming it, rather than reading it as not given."""
+        cmd.params.append(
+            click.Option(["--records", "records_again"], metavar="DIR", expose_value=False, callback=_records_after,
+                         help="Records directory (as before the command).")
+        )  # fmt: skip
+        for param in cmd.params:
+            _refuse_empty(param)
+        super().add_command(cmd, name)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`incidents` alone prints the help, as a question answered, not as an error."""
+        if not args:
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         """A mistyped command names the commands it may have meant (click does so only since 8.4)."""
         name = args[0] if args else ""
@@ -125,6 +145,38 @@ class IncidentsGroup(click.Group):
 pass_session = click.make_pass_decorator(Session)
 
 
+def _records_after(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`--records` given after the command: the same as before it; given twice, it must agree."""
+    if value is None:
+        return
+    session = ctx.find_object(Session)
+    if session is None:  # pragma: no cover - every command runs under the group
+        return
+    if value == "":
+        raise click.BadParameter("is empty; give a records directory", ctx=ctx, param=param)
+    if session.records_option not in (None, value):
+        raise click.BadParameter(
+            f"{value!r} differs from --records {session.records_option!r} given before", ctx=ctx, param=param
+        )
+    session.records_option = value
+
+
+def _refuse_empty(param: click.Parameter) -> None:
+    """An empty value given for a parameter is an error naming it: `--since ''` would otherwise
+    be taken for no date, `diff ''` for no id, silently."""
+    if isinstance(param, click.Option) and (param.is_flag or param.count):
+        return
+    given = param.callback
+
+    def refuse(ctx: click.Context, p: click.Parameter, value: Any) -> Any:
+        values = value if isinstance(value, tuple) else (value,)
+        if "" in values and ctx.get_parameter_source(p.name or "") != ParameterSource.DEFAULT:
+            raise click.BadParameter("is empty; give a value, or leave it out", ctx=ctx, param=p)
+        return given(ctx, p, value) if given else value
+
+    param.callback = refuse
+
+
 # --- options ------------------------------------------------------------------------------------
 
 
@@ -133,7 +185,7 @@ def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...,
     choices = choices or OutputFormat.words()
     machine = ", ".join(c for c in choices if c != "table")
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+        "--format", "-o", "fmt", type=click.Choice(choices), default="table", show_default=True,
         help=f"table for people; {machine} for programs (stable, see docs/output.md).",
     )  # fmt: skip
 
@@ -219,6 +271,8 @@ names_option = click.option(
 @click.pass_context
 def main(ctx: click.Context, records_dir: str | None) -> None:
     """Keep, search and compare the accounts of border incidents, one YAML file per incident."""
+    if records_dir == "":
+        raise click.BadParameter("is empty; give a records directory", ctx=ctx, param_hint="'--records'")
     ctx.obj = Session(records_dir)
 
 
@@ -391,6 +445,17 @@ def summary(session: Session, filters: Filters, breakdown: str, fmt: str) -> Non
 
 
 @main.command()
+@click.argument("incident_id", metavar="ID")
+@pass_session
+def path(session: Session, incident_id: str) -> None:
+    """Print the file of an incident (for an editor: `$EDITOR "$(incidents path ID)"`)."""
+    from . import render
+
+    records = session.records
+    render.message(records.store.display(records.store.existing(incident_id)))
+
+
+@main.command()
 @click.argument("query", required=False, default="")
 @format_option("table", "json", "yaml")
 @pass_session
@@ -400,6 +465,8 @@ def places(session: Session, query: str, fmt: str) -> None:
 
     gazetteer = session.records.gazetteer()
     found = session.records.places(query)
+    if not found:  # nothing found is an answer, as in `list`: exit 0, with the names it may have meant
+        render.message(session.records.no_place_note(query), stderr=True)
     data = [render.place_data(p, gazetteer) for p in found]
     render.output(fmt, data, lambda: render.places_view(found, gazetteer, query))
 

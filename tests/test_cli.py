@@ -1,5 +1,6 @@
 import json
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -592,3 +593,50 @@ def test_every_machine_format_encodes_a_count_one_way_with_no_display_words(cli,
     assert by_region["breakdown"]["counts"] == [{"label": None, "incidents": 1, "spanning": 0}]
     source = next(r for r in rows if r["key"] == "source")["values"]["armenia"]
     assert source == {"title": "A “quoted” head"}  # the title as written, not wrapped in display quotes
+
+
+# --- the command line as people who know git and gh expect it (issue 14, item 4) ----------------
+
+
+def test_incidents_alone_prints_the_help_as_an_answer(cli):
+    result = cli()
+    assert result.exit_code == 0 and "Commands:" in result.stdout and "error" not in result.stderr
+
+
+def test_records_works_after_the_command_too(make_records, cli):
+    root = str(make_records(incident()))
+    assert cli("check", "--records", root).exit_code == 0  # as a pre-commit hook run elsewhere writes it
+    assert (
+        cli("list", "--records", root, "--format", "json").stdout
+        == cli("--records", root, "list", "--format", "json").stdout
+    )
+    twice = cli("--records", root, "list", "--records", root + "-other")
+    assert twice.exit_code == 2 and "--records" in twice.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--records", "", "list"], ["list", "--records", ""], ["list", "--since", ""], ["list", "--side", ""],
+     ["diff", ""], ["show", ""], ["list", "--region", ""]],
+    ids=" ".join,
+)  # fmt: skip
+def test_an_empty_value_is_refused_with_its_option_named(make_records, cli, args):
+    root = str(make_records(incident()))
+    result = cli(*(["--records", root] if args[0] != "--records" else []), *args)
+    assert result.exit_code == 2 and "is empty" in result.stderr
+    named = next((a for a in args if a.startswith("--") and args[args.index(a) + 1] == ""), "ID")
+    assert named.upper() in result.stderr.upper()
+
+
+def test_o_is_format_and_path_prints_the_file(make_records, cli):
+    root = make_records(incident())
+    assert (
+        cli("--records", str(root), "list", "-o", "json").stdout
+        == cli("--records", str(root), "list", "--format", "json").stdout
+    )
+    printed = cli("--records", str(root), "path", "2023-09-01-sotk")
+    assert (
+        printed.exit_code == 0
+        and Path(printed.stdout.strip()).resolve() == (root / "2023" / "2023-09-01-sotk.yaml").resolve()
+    )
+    assert cli("--records", str(root), "path", "2023-09-02-none").exit_code == 1
