@@ -28,9 +28,9 @@ from typing import Any, Protocol
 from .checks import check, future, reference_problem, references, spots
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
-from .errors import Aborted, NotFoundError, Problem, RecordProblems, Severity, UsageError
+from .errors import Aborted, DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .index import ENTRIES
-from .model import NO_META, Breakdown, Incident, Sides, Source
+from .model import NO_META, Breakdown, Incident, Sides, Source, Status
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, keep_out, prepare, same_event
@@ -423,6 +423,41 @@ class Records:
         nearby = [r.incident for r in self.store.near(years, (incident.date, last))]
         return same_event(incident, nearby, self.matcher())
 
+    def taking_claims(self, incident_id: str) -> None:
+        """Refuse, before any question is asked, a claim to a record that takes none."""
+        _refuse_claims(self.incident(incident_id))
+
+    def withdraw(self, incident_id: str, reason: str, reformat: bool = False) -> tuple[Incident, Path]:
+        """Withdraw a record: it stays, with its accounts and the reason, out of every listing."""
+
+        def change(current: Incident) -> Incident:
+            if current.tombstone:
+                raise DataError(current.tombstone)
+            return replace(current, status=Status.WITHDRAWN, reason=reason)
+
+        updated, path, _ = self.store.update(incident_id, change, reformat)
+        return updated, path
+
+    def merge(
+        self, incident_id: str, into: str, reason: str | None = None, reformat: bool = False
+    ) -> tuple[Incident, Path]:
+        """Mark a record merged into another (a second record of one event): it stays, with its
+        accounts, and every command on it names the one it went into. `into` must be a valid,
+        active incident other than itself."""
+        if into == incident_id:
+            raise UsageError(f"--into: {incident_id} cannot be merged into itself")
+        target = self.incident(into)
+        if target.tombstone:
+            raise DataError(f"--into: {target.tombstone}")
+
+        def change(current: Incident) -> Incident:
+            if current.tombstone:
+                raise DataError(current.tombstone)
+            return replace(current, status=Status.MERGED, merged_into=into, reason=reason)
+
+        updated, path, _ = self.store.update(incident_id, change, reformat)
+        return updated, path
+
     def add_claim(
         self, incident_id: str, values: ClaimValues, asker: Asker | None = None, reformat: bool = False
     ) -> ClaimAdded:
@@ -433,6 +468,7 @@ class Records:
         claim = new_claim(values, self.sides(), self._published(path, values.get("source.key")))
 
         def append(current: Incident) -> Incident:  # under the record's lock: ids as the file has them
+            _refuse_claims(current)
             for option, target in (
                 ("--revises", claim.revises),
                 ("--retracts", claim.retracts and claim.retracts.claim),
@@ -451,6 +487,14 @@ class Records:
 
 
 STORED_ROWS = ("listing", "listing_csv", "listing_yaml", "overview", "overview_yaml")
+
+
+def _refuse_claims(incident: Incident) -> None:
+    """A merged or withdrawn record takes no new account: a merged one names where it goes."""
+    if incident.status == Status.MERGED:
+        raise DataError(f"{incident.tombstone}; add it with `incidents claim {incident.merged_into}`")
+    if incident.tombstone:
+        raise DataError(f"{incident.tombstone}; it takes no new accounts")
 
 
 def _with_ids(incident: Incident) -> Incident:

@@ -250,6 +250,13 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+reformat_option = click.option(
+    "--reformat",
+    is_flag=True,
+    help="Rewrite a hand-formatted record in canonical form even where that drops its comments.",
+)
+
+
 interactive_option = click.option(
     "--interactive/--no-interactive",
     default=None,
@@ -267,10 +274,14 @@ names_option = click.option(
 @click.group(cls=IncidentsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--records", "records_dir", metavar="DIR",
               help="Records directory (default: $INCIDENTS_RECORDS, else the nearest records/ upwards).")  # fmt: skip
+@click.option(
+    "--no-pager", is_flag=True, help="Never page long tables (on a terminal they go through $PAGER, else less)."
+)
 @click.version_option(package_name="incidents")
 @click.pass_context
-def main(ctx: click.Context, records_dir: str | None) -> None:
+def main(ctx: click.Context, records_dir: str | None, no_pager: bool) -> None:
     """Keep, search and compare the accounts of border incidents, one YAML file per incident."""
+    ctx.meta["incidents.no_pager"] = no_pager  # render.NO_PAGER: read by render.output (never pages a pipe)
     if records_dir == "":
         raise click.BadParameter("is empty; give a records directory", ctx=ctx, param_hint="'--records'")
     ctx.obj = Session(records_dir)
@@ -371,7 +382,7 @@ def add(session: Session, interactive: bool | None, **values: Any) -> None:
 @click.argument("incident_id")
 @record_options(
     spec.CLAIM,
-    click.option("--reformat", is_flag=True, help="Rewrite a hand-formatted record in canonical form even where that drops its comments."),
+    reformat_option,
     interactive_option,
 )  # fmt: skip
 @pass_session
@@ -385,10 +396,45 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
 
     records = session.records
     records.store.existing(incident_id)  # before any question: answers to a wrong id would be lost
+    records.taking_claims(incident_id)  # nor to a merged or withdrawn record
     asking = can_ask(interactive)
     typed = complete_claim(typed_values(values), records.sides(), asking)
     added = records.add_claim(incident_id, typed, TerminalAsker() if asking else None, reformat)
     render.claim_added(added, records.store.display)
+
+
+reformat_option = click.option(
+    "--reformat",
+    is_flag=True,
+    help="Rewrite a hand-formatted record in canonical form even where that drops its comments.",
+)
+
+
+@main.command()
+@click.argument("incident_id", metavar="ID")
+@click.option("--reason", required=True, help="Why it is withdrawn (kept in the record).")
+@reformat_option
+@pass_session
+def withdraw(session: Session, incident_id: str, reason: str, reformat: bool) -> None:
+    """Withdraw a record: kept with its accounts, left out of every listing and count."""
+    from . import render
+
+    incident, path = session.records.withdraw(incident_id, reason, reformat)
+    render.message(f"{session.records.store.display(path)}: {incident.tombstone}")
+
+
+@main.command()
+@click.argument("incident_id", metavar="ID")
+@click.option("--into", required=True, metavar="ID", help="The incident it is a second record of.")
+@click.option("--reason", help="Why (kept in the record).")
+@reformat_option
+@pass_session
+def merge(session: Session, incident_id: str, into: str, reason: str | None, reformat: bool) -> None:
+    """Mark a record merged into another; show, diff and claim on it then name where it went."""
+    from . import render
+
+    incident, path = session.records.merge(incident_id, into, reason, reformat)
+    render.message(f"{session.records.store.display(path)}: {incident.tombstone}")
 
 
 @main.command()

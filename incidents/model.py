@@ -554,6 +554,7 @@ class Incident:
     tags: tuple[str, ...] = ()
     status: Status = Status.ACTIVE
     merged_into: str | None = None
+    reason: str | None = None  # why it was withdrawn or merged
     notes: str | None = None
     sources: tuple[Source, ...] = ()  # entered once, cited by key by any number of claims
     links: tuple[Link, ...] = ()
@@ -595,6 +596,17 @@ class Incident:
     @property
     def place_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.places)
+
+    @property
+    def tombstone(self) -> str | None:
+        """What every command says of a record that is no longer an incident of its own: where a
+        merged one went, why a withdrawn one was withdrawn. None for an active record."""
+        why = f" ({self.reason})" if self.reason else ""
+        if self.status == Status.MERGED:
+            return f"{self.id} was merged into {self.merged_into}{why}: its accounts belong there"
+        if self.status == Status.WITHDRAWN:
+            return f"{self.id} was withdrawn{why}: kept for the record, left out of listings"
+        return None
 
     def with_claim(self, claim: Claim) -> Incident:
         return replace(self, claims=(*self.claims, claim))

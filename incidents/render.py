@@ -82,7 +82,12 @@ def output(
     if fmt == "table":
         out = console()
         if out.is_terminal:
-            out.print(human())
+            with out.capture() as captured:  # styles kept: the pager is told to show them (-R)
+                out.print(human())
+            text = captured.get()
+            command = pager_command(text.count("\n"), out.height) if _on_a_terminal() else None
+            if command is None or not page(text, command):
+                sys.stdout.write(text)
             return
         with out.capture() as captured:  # in a pipe, the table's padding is only trailing spaces
             out.print(human())
@@ -98,6 +103,51 @@ def output(
     else:  # pragma: no cover - click restricts the choice
         raise ValueError(fmt)
     sys.stdout.write(text)
+
+
+NO_PAGER = "incidents.no_pager"  # where cli keeps --no-pager, in click's context meta
+
+
+def _on_a_terminal() -> bool:
+    """Whether stdout really is a terminal: rich's is_terminal also says so under FORCE_COLOR,
+    and a pager must never take output meant for a pipe or a file."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def pager_command(lines: int, height: int) -> str | None:
+    """The pager a table of `lines` lines should go through on a terminal `height` lines high,
+    as git chooses it: $INCIDENTS_PAGER, else $PAGER, else `less`; none when it fits, with
+    --no-pager, or when the pager named is empty or `cat`."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    if (context is not None and context.meta.get(NO_PAGER)) or lines < height:
+        return None
+    command = os.environ.get("INCIDENTS_PAGER", os.environ.get("PAGER", "less"))
+    return None if command.strip() in ("", "cat") else command
+
+
+def page(text: str, command: str) -> bool:
+    """Show text through the pager; whether it could be started (if not, the caller prints).
+    `less` is given -FRX unless $LESS says otherwise, as git gives it: it quits at once when
+    the text fits, shows the colours, and leaves the text on the screen."""
+    import subprocess
+
+    environment = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environment)
+    except OSError:
+        return False
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(text.encode("utf-8", "replace"))
+        pager.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager before the end: what they wanted
+    return pager.wait() != 127  # 127: the shell found no such pager; the text is printed instead
 
 
 def stream(fmt: str, items: Iterable[str], columns: Sequence[str]) -> None:
@@ -222,6 +272,7 @@ def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides
         ("Title", safe(incident.title)),
         ("Date", safe(f"{date_span(incident)} (precision: {incident.date_precision})")),
         ("Status", safe(incident.status + (f" into {incident.merged_into}" if incident.merged_into else ""))),
+        ("Reason", safe(incident.reason or "")),
         ("Places", joined(names(list(incident.places)))),
         ("Region", joined(names(list(incident.region)))),
         ("Tags", joined(incident.tags)),
@@ -234,11 +285,12 @@ def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides
     for label, value in rows:
         if value.plain:
             grid.add_row(label, value)
-    parts: list[RenderableType] = [Panel(grid, title=safe(incident.id), title_align="left", box=box.ROUNDED)]
+    parts: list[RenderableType] = [safe(incident.tombstone, "bold")] if incident.tombstone else []
+    parts.append(Panel(grid, title=safe(incident.id), title_align="left", box=box.ROUNDED))
     total = len(incident.claims)
     for number, claim in enumerate(incident.claims, 1):
         parts.append(claim_panel(claim, sides, f"{incident.claim_id(number - 1)} ({number} of {total})", names))
-    if not incident.claims:
+    if not incident.claims and not incident.tombstone:
         parts.append(
             Text("No claims yet: add one with `incidents claim " + strip_unsafe(incident.id) + "`.", style="dim")
         )
@@ -430,6 +482,8 @@ def comparison_view(comparison: Comparison, sides: Sides) -> RenderableType:
     reading.append_text(safe(comparison.reading))
     columns = comparison.sides
     notes = [safe(f"Note: {note}", "dim") for note in comparison.notes]
+    if comparison.incident.tombstone:
+        notes.insert(0, safe(comparison.incident.tombstone, "bold"))
     if console().width < 24 + 22 * len(columns) + 10:
         return Group(header, reading, *notes, Text(""), *_stacked(comparison, sides))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)

@@ -106,6 +106,8 @@ def _merge_named(values: dict[str, Any], at: Callable[..., At]) -> None:
         at("merged_into", near="status").problem("a merged incident must name the id it was merged into")
     if target and status != Status.MERGED:
         at("merged_into").problem("only a record with status 'merged' names merged_into")
+    if values["reason"] and status == Status.ACTIVE:
+        at("reason").problem("only a withdrawn or merged record gives a reason")
 
 
 def _claims_refer_to_claims(values: dict[str, Any], at: Callable[..., At]) -> None:
@@ -477,6 +479,7 @@ INCIDENT = RecordType(
         Field("status", Choice(Status), "A record is never deleted: it is withdrawn, or merged into another.", default=Status.ACTIVE),
         Field("merged_into", Pattern(ID_PATTERN, "the id of the incident this one was merged into", "id"),
               "With status merged: the id it was merged into."),
+        Field("reason", Text(), "With status withdrawn or merged: why (`incidents withdraw ID --reason`)."),
         Field("notes", Text(), "Free text: how the date was worked out from weekdays, doubts, context.", option="--note"),
         Field("sources", ListOf(Nested(lambda: SOURCE)), "Sources entered once, each with a key, that claims cite by it.", default=()),
         Field("links", ListOf(Nested(lambda: LINK)), "Relations to other incidents: retaliation-for, continues, same-escalation, duplicate-of.",

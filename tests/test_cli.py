@@ -640,3 +640,59 @@ def test_o_is_format_and_path_prints_the_file(make_records, cli):
         and Path(printed.stdout.strip()).resolve() == (root / "2023" / "2023-09-01-sotk.yaml").resolve()
     )
     assert cli("--records", str(root), "path", "2023-09-02-none").exit_code == 1
+
+
+# --- withdrawn and merged records: tombstones every command honours (issue 14, item 2) -----------
+
+
+def test_withdraw_keeps_the_record_and_its_reason_and_leaves_it_out(make_records, cli):
+    root = make_records(incident(claims=[claim(side="armenia")]), incident(id="2023-09-02-kut", date="2023-09-02"))
+    result = cli("--records", str(root), "withdraw", "2023-09-01-sotk", "--reason", "a duplicate report")
+    assert result.exit_code == 0 and "was withdrawn (a duplicate report)" in result.stdout
+    record = Store(root).load().get("2023-09-01-sotk").incident
+    assert (record.status, record.reason, len(record.claims)) == ("withdrawn", "a duplicate report", 1)
+    listed = json.loads(cli("--records", str(root), "list", "--format", "json").stdout)
+    assert [r["id"] for r in listed] == ["2023-09-02-kut"]
+    assert "was withdrawn (a duplicate report)" in cli("--records", str(root), "show", "2023-09-01-sotk").stdout
+    refused = cli("--records", str(root), "claim", "2023-09-01-sotk", "--side", "azerbaijan", "--source-title", "x")
+    assert refused.exit_code == 1 and "takes no new accounts" in refused.stderr
+    again = cli("--records", str(root), "withdraw", "2023-09-01-sotk", "--reason", "twice")
+    assert again.exit_code == 1 and Store(root).load().get("2023-09-01-sotk").incident.reason == "a duplicate report"
+    assert cli("--records", str(root), "check").exit_code == 0
+
+
+def test_a_merged_record_names_where_it_went_and_claim_sends_there(make_records, cli):
+    root = make_records(incident(claims=[claim(side="armenia")]), incident(id="2023-09-01-zod"))
+    result = cli(
+        "--records", str(root), "merge", "2023-09-01-zod", "--into", "2023-09-01-sotk", "--reason", "Zod is Sotk"
+    )
+    assert result.exit_code == 0, result.output
+    shown = cli("--records", str(root), "show", "2023-09-01-zod").stdout
+    assert "was merged into 2023-09-01-sotk (Zod is Sotk)" in shown and "add one with" not in shown
+    assert "was merged into 2023-09-01-sotk" in cli("--records", str(root), "diff", "2023-09-01-zod").stdout
+    refused = cli("--records", str(root), "claim", "2023-09-01-zod", "--side", "azerbaijan", "--source-title", "x")
+    assert refused.exit_code == 1 and "incidents claim 2023-09-01-sotk" in refused.stderr
+    assert [r["id"] for r in json.loads(cli("--records", str(root), "list", "--format", "json").stdout)] == [
+        "2023-09-01-sotk"
+    ]
+    assert cli("--records", str(root), "check").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [(["2023-09-01-sotk", "--into", "2023-09-01-sotk"], "cannot be merged into itself"),
+     (["2023-09-01-sotk", "--into", "2023-09-09-none"], "no incident with id '2023-09-09-none'")],
+)  # fmt: skip
+def test_merge_refuses_itself_and_an_unknown_target(make_records, cli, args, says):
+    root = make_records(incident())
+    before = snapshot(root)
+    result = cli("--records", str(root), "merge", *args)
+    assert result.exit_code in (1, 2) and says in result.stderr and snapshot(root) == before
+
+
+def test_a_reason_on_an_active_record_is_a_problem(make_records, cli):
+    root = make_records(incident())
+    path = root / "2023" / "2023-09-01-sotk.yaml"
+    path.write_text(path.read_text() + "reason: why not\n")
+    result = cli("--records", str(root), "check")
+    assert result.exit_code == 1 and "reason: only a withdrawn or merged record gives a reason" in result.stdout
