@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from .checks import check, future, reference_problem, references, spots
+from .checks import check, future, record_problems, reference_problem, references, spots
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
@@ -34,7 +34,18 @@ from .model import NO_META, Breakdown, Incident, Sides, Source, Status
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, keep_out, prepare, same_event
-from .store import Loaded, Record, Store, Synced, find_records_dir, read_data, read_gazetteer, read_weapons
+from .store import (
+    Loaded,
+    Record,
+    Store,
+    Synced,
+    find_records_dir,
+    parse_data,
+    read_bytes,
+    read_data,
+    read_gazetteer,
+    read_weapons,
+)
 from .summary import Summary, summarise
 from .weapons import WeaponKinds
 
@@ -423,6 +434,50 @@ class Records:
         nearby = [r.incident for r in self.store.near(years, (incident.date, last))]
         return same_event(incident, nearby, self.matcher())
 
+    def edit(self, incident_id: str, editor: Editor, again: Callable[[list[Problem]], bool] | None = None) -> Edited:
+        """Let a person edit a record's file, and save it only if it is valid and was not
+        changed on disk meanwhile. The text goes to `editor` (which edits a file in place);
+        an invalid edit goes back with its problems as comments at the top while `again`
+        says so, and is otherwise kept aside, as is an edit the file changed under: nothing
+        typed is lost, and nothing invalid or stale is written."""
+        path = self.store.existing(incident_id)
+        original, problems = read_bytes(path, self.store.display(path))
+        if original is None:
+            raise RecordProblems(problems)
+        text = original.decode("utf-8", "replace")
+        draft = self.store.keep_aside(incident_id, text)
+        while True:
+            editor(draft)
+            edited = without_problem_comments(draft.read_text("utf-8", "replace"))
+            if edited == text:
+                draft.unlink()
+                return Edited(path, changed=False)
+            problems = self._problems_of_edit(incident_id, path, edited)
+            if not problems:
+                break
+            if again is None or not again(problems):
+                self.store.keep_aside(incident_id, edited)
+                raise RecordProblems([*problems, Problem(self.store.display(draft), 0, "", "the edit is kept here")])
+            draft.write_text(problem_comments(problems) + edited, "utf-8")
+        if not self.store.replace_if_unchanged(path, original, edited):
+            self.store.keep_aside(incident_id, edited)
+            raise DataError(
+                f"{self.store.display(path)} changed on disk while it was being edited; nothing was written, and"
+                f" the edit is kept in {self.store.display(draft)}"
+            )
+        draft.unlink()
+        return Edited(path, changed=True)
+
+    def _problems_of_edit(self, incident_id: str, path: Path, text: str) -> list[Problem]:
+        """The errors an edited record's text would have as the file (its id may not change)."""
+        shown = self.store.display(path)
+        data, problems = parse_data(text.encode("utf-8"), shown)
+        incident, more = self.store.read_incident(data, shown) if not problems else (None, [])
+        problems += more
+        if incident is not None:
+            problems += [p for p in record_problems(Record(incident, path, shown), self.root, self.gazetteer())]
+        return [p for p in problems if p.severity == Severity.ERROR]
+
     def taking_claims(self, incident_id: str) -> None:
         """Refuse, before any question is asked, a claim to a record that takes none."""
         _refuse_claims(self.incident(incident_id))
@@ -487,6 +542,32 @@ class Records:
 
 
 STORED_ROWS = ("listing", "listing_csv", "listing_yaml", "overview", "overview_yaml")
+
+
+Editor = Callable[[Path], None]
+"""Opens a file for a person to edit, and returns when they are done (cli: $VISUAL, $EDITOR)."""
+
+PROBLEM_COMMENT = "# incidents: "
+
+
+def problem_comments(problems: list[Problem]) -> str:
+    """The problems of an edit as comments above it, for the person to fix them in place."""
+    lines = [f"{PROBLEM_COMMENT}{p}" for p in problems]
+    return "\n".join([*lines, f"{PROBLEM_COMMENT}fix the above and save; these lines are removed", ""])
+
+
+def without_problem_comments(text: str) -> str:
+    """The edit without the problem comments put above it (kept if the person moved them)."""
+    lines = text.split("\n")
+    while lines and lines[0].startswith(PROBLEM_COMMENT):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+@dataclass
+class Edited:
+    path: Path
+    changed: bool
 
 
 def _refuse_claims(incident: Incident) -> None:

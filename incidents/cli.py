@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -488,6 +489,30 @@ def summary(session: Session, filters: Filters, breakdown: str, fmt: str) -> Non
     result, selection = session.records.summarise(filters, Breakdown(breakdown))
     session.report(selection)
     render.output(fmt, summary_data(result), lambda: render.summary_view(result, session.records.sides()))
+
+
+@main.command()
+@click.argument("incident_id", metavar="ID")
+@pass_session
+def edit(session: Session, incident_id: str) -> None:
+    """Edit a record in $VISUAL or $EDITOR; it is saved only when valid and unchanged meanwhile.
+
+    An invalid edit is reopened with its problems at the top (on a terminal), or kept aside in
+    .incidents/edits/ and named; so is an edit the file changed under. Nothing typed is lost."""
+    from . import render
+    from .prompts import can_ask
+
+    def open_editor(path: Path) -> None:
+        click.edit(filename=str(path))
+
+    def again(problems: list[Problem]) -> bool:
+        for problem in problems:
+            render.message(f"incidents: error: {problem}", stderr=True)
+        return click.confirm("Edit again?", default=True, err=True)
+
+    result = session.records.edit(incident_id, open_editor, again if can_ask(None) else None)
+    shown = session.records.store.display(result.path)
+    render.message(f"{shown}: saved" if result.changed else f"{shown}: no change")
 
 
 @main.command()

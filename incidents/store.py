@@ -731,6 +731,26 @@ class Store:
             _replace(path, new_text)
         return updated, path, reformatted
 
+    def replace_if_unchanged(self, path: Path, expected: bytes, text: str) -> bool:
+        """Write `text` over the record at `path` atomically, under the folder's lock, if the file
+        still holds `expected`: an edit never overwrites what another wrote meanwhile."""
+        self._check_size(path, text)
+        with _locked(path.parent):
+            raw, _ = read_bytes(path, self.display(path))
+            if raw != expected:
+                return False
+            _replace(path, text)
+        return True
+
+    def keep_aside(self, incident_id: str, text: str) -> Path:
+        """Keep an edit that could not be saved, in the index's folder (git ignores it), so that
+        nothing typed is lost: `.incidents/edits/<id>.yaml`."""
+        folder = self.root / ".incidents" / "edits"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{incident_id}.yaml"
+        _replace_new(path, text)
+        return path
+
     def reformat(self, record: Record, incident: Incident, force: bool, write: bool = True) -> str:
         """Rewrite a record as `incident` in canonical form, under its folder's lock, if the file
         still holds what was read: 'unchanged', 'rewritten' ('would be rewritten' without
@@ -884,6 +904,17 @@ def _write_exclusive(path: Path, text: str) -> bool:
 
 def _replace(path: Path, text: str) -> None:
     tmp = _temp_file(path.parent, text, stat.S_IMODE(path.stat().st_mode))
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _replace_new(path: Path, text: str) -> None:
+    """Write a file atomically, whether or not it exists yet."""
+    tmp = _temp_file(path.parent, text)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -696,3 +696,82 @@ def test_a_reason_on_an_active_record_is_a_problem(make_records, cli):
     path.write_text(path.read_text() + "reason: why not\n")
     result = cli("--records", str(root), "check")
     assert result.exit_code == 1 and "reason: only a withdrawn or merged record gives a reason" in result.stdout
+
+
+# --- edit (issue 14, item 1) ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    """$EDITOR as a script that does to the file what `body` says (Python, with `p` and `text`)."""
+    import sys
+
+    def use(body: str) -> None:
+        script = tmp_path / "editor.py"
+        script.write_text("import sys\np = sys.argv[1]\ntext = open(p).read()\n" + body)
+        monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+        monkeypatch.delenv("VISUAL", raising=False)
+
+    return use
+
+
+def test_edit_saves_a_valid_change(make_records, cli, editor):
+    root = make_records(incident())
+    path = root / "2023" / "2023-09-01-sotk.yaml"
+    editor("open(p, 'w').write(text.replace('Exchange of fire near Sotk', 'Changed'))")
+    result = cli("--records", str(root), "edit", "2023-09-01-sotk")
+    assert result.exit_code == 0 and "saved" in result.stdout and "title: Changed" in path.read_text()
+    assert not list((root / ".incidents" / "edits").glob("*"))
+
+
+def test_edit_without_a_change_writes_nothing(make_records, cli, editor):
+    root = make_records(incident())
+    before = snapshot(root)
+    editor("pass")
+    result = cli("--records", str(root), "edit", "2023-09-01-sotk")
+    assert result.exit_code == 0 and "no change" in result.stdout and snapshot(root) == before
+
+
+def test_an_invalid_edit_is_kept_aside_and_the_record_left_as_it_was(make_records, cli, editor):
+    root = make_records(incident())
+    before = snapshot(root)
+    editor("open(p, 'w').write(text.replace(\"date: '2023-09-01'\", \"date: 'next week'\"))")
+    result = cli("--records", str(root), "edit", "2023-09-01-sotk")
+    assert result.exit_code == 1 and "date:" in result.stderr and "the edit is kept here" in result.stderr
+    assert snapshot(root) == before
+    assert "date: 'next week'" in (root / ".incidents" / "edits" / "2023-09-01-sotk.yaml").read_text()
+
+
+def test_an_edit_never_overwrites_what_changed_on_disk_meanwhile(make_records, cli, editor, monkeypatch):
+    root = make_records(incident())
+    path = root / "2023" / "2023-09-01-sotk.yaml"
+    monkeypatch.setenv("RECORD", str(path))
+    editor(
+        "import os\n"
+        "open(os.environ['RECORD'], 'a').write('notes: written by a colleague meanwhile\\n')\n"
+        "open(p, 'w').write(text.replace('Exchange of fire near Sotk', 'Mine'))"
+    )
+    result = cli("--records", str(root), "edit", "2023-09-01-sotk")
+    assert result.exit_code == 1 and "changed on disk" in result.stderr
+    assert "written by a colleague" in path.read_text() and "Mine" not in path.read_text()
+    assert "title: Mine" in (root / ".incidents" / "edits" / "2023-09-01-sotk.yaml").read_text()
+
+
+def test_an_invalid_edit_reopens_with_its_problems_on_top(make_records):
+    from incidents.api import Records
+
+    root = make_records(incident())
+    seen = []
+
+    def person(draft):  # first breaks the date, then sees why and fixes it
+        text = draft.read_text()
+        seen.append(text)
+        if len(seen) == 1:
+            draft.write_text(text.replace("date: '2023-09-01'", "date: 'soon'"))
+        else:
+            draft.write_text(text.replace("date: 'soon'", "date: '2023-09-02'"))
+
+    result = Records(root).edit("2023-09-01-sotk", person, again=lambda problems: True)
+    assert result.changed and seen[1].startswith("# incidents: ") and "date:" in seen[1].splitlines()[0]
+    saved = (root / "2023" / "2023-09-01-sotk.yaml").read_text()
+    assert "date: '2023-09-02'" in saved and "# incidents:" not in saved
