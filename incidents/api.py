@@ -18,6 +18,7 @@ The rule that no record with problems is used silently lives here: `select`, `in
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -283,7 +284,9 @@ class Records:
         problems = [p for p in errors if p.path in files or Path(p.path).stem == incident_id]
         if problems:
             raise RecordProblems(problems)
-        raise NotFoundError(f"no incident with id {incident_id!r} in {self.store.display(self.root)}")
+        raise NotFoundError(
+            f"no incident with id {incident_id!r} in {self.store.display(self.root)}{self.store.id_hint(incident_id)}"
+        )
 
     def _one(self, incident_id: str) -> Incident | None:
         self.sides()  # a broken sides.yaml is reported before the record it would judge
@@ -477,6 +480,21 @@ class Records:
         if incident is not None:
             problems += [p for p in record_problems(Record(incident, path, shown), self.root, self.gazetteer())]
         return [p for p in problems if p.severity == Severity.ERROR]
+
+    def full_id(self, given: str) -> str:
+        """The id of the incident a person typed: the whole id, or any beginning of it that only
+        one id has (2023-09-01-so for 2023-09-01-sotk). Several: an error naming them."""
+        path = self.store.path_for(given)  # refuses an id that would leave the directory
+        if os.path.lexists(path):
+            return given
+        ids = self.store.ids_in(given[:4])
+        found = [i for i in ids if i.startswith(given)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            named = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+            raise UsageError(f"{given!r} begins {len(found)} ids ({named}): type more of it")
+        return given  # no such file: the command says so, naming the ids it may have meant
 
     def taking_claims(self, incident_id: str) -> None:
         """Refuse, before any question is asked, a claim to a record that takes none."""

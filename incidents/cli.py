@@ -329,7 +329,7 @@ def show(session: Session, incident_id: str, naming: str | None, fmt: str) -> No
     from . import render
     from .compare import started_by
 
-    incident = session.records.incident(incident_id)
+    incident = session.records.incident(session.records.full_id(incident_id))
     view = functools.partial(
         render.incident_detail,
         incident,
@@ -396,7 +396,7 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
     from .prompts import TerminalAsker, can_ask, complete_claim
 
     records = session.records
-    records.store.existing(incident_id)  # before any question: answers to a wrong id would be lost
+    incident_id = records.full_id(incident_id)  # before any question: answers to a wrong id would be lost
     records.taking_claims(incident_id)  # nor to a merged or withdrawn record
     asking = can_ask(interactive)
     typed = complete_claim(typed_values(values), records.sides(), asking)
@@ -420,7 +420,7 @@ def withdraw(session: Session, incident_id: str, reason: str, reformat: bool) ->
     """Withdraw a record: kept with its accounts, left out of every listing and count."""
     from . import render
 
-    incident, path = session.records.withdraw(incident_id, reason, reformat)
+    incident, path = session.records.withdraw(session.records.full_id(incident_id), reason, reformat)
     render.message(f"{session.records.store.display(path)}: {incident.tombstone}")
 
 
@@ -434,7 +434,8 @@ def merge(session: Session, incident_id: str, into: str, reason: str | None, ref
     """Mark a record merged into another; show, diff and claim on it then name where it went."""
     from . import render
 
-    incident, path = session.records.merge(incident_id, into, reason, reformat)
+    records = session.records
+    incident, path = records.merge(records.full_id(incident_id), records.full_id(into), reason, reformat)
     render.message(f"{session.records.store.display(path)}: {incident.tombstone}")
 
 
@@ -460,7 +461,7 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
         dict.fromkeys(records.side(n.strip(), "--sides") for n in (side_names or "").split(",") if n.strip())
     )
     if incident_id:
-        comparison = records.compare(incident_id, columns, every, tolerance)
+        comparison = records.compare(records.full_id(incident_id), columns, every, tolerance)
         render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, records.sides()))
         return
     cap = (100 if fmt == "table" else 0) if limit is None else limit
@@ -510,7 +511,8 @@ def edit(session: Session, incident_id: str) -> None:
             render.message(f"incidents: error: {problem}", stderr=True)
         return click.confirm("Edit again?", default=True, err=True)
 
-    result = session.records.edit(incident_id, open_editor, again if can_ask(None) else None)
+    records = session.records
+    result = records.edit(records.full_id(incident_id), open_editor, again if can_ask(None) else None)
     shown = session.records.store.display(result.path)
     render.message(f"{shown}: saved" if result.changed else f"{shown}: no change")
 
@@ -523,7 +525,7 @@ def path(session: Session, incident_id: str) -> None:
     from . import render
 
     records = session.records
-    render.message(records.store.display(records.store.existing(incident_id)))
+    render.message(records.store.display(records.store.existing(records.full_id(incident_id))))
 
 
 @main.command()

@@ -11,6 +11,7 @@ moment can leave a half-written record or overwrite another.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import gc
 import os
 import re
@@ -534,6 +535,19 @@ class Store:
         index.save()
         return found
 
+    def id_hint(self, incident_id: str) -> str:
+        """'; did you mean …?' with the recorded ids closest to a mistyped one (its month first)."""
+        ids = self.ids_in(incident_id[:4])
+        near = [i for i in ids if i[:7] == incident_id[:7]] or ids
+        close = difflib.get_close_matches(incident_id, near, n=3, cutoff=0.75)
+        return f"; did you mean {' or '.join(close)}?" if close else ""
+
+    def ids_in(self, year: str) -> list[str]:
+        """The ids the file names of a year's folder give (no file read), for completing an id."""
+        if not year.isdigit() or len(year) != 4:
+            return []
+        return sorted(Path(path).stem for path in self._names(int(year)))
+
     def _names(self, year: int) -> list[str]:
         """The record files directly in a year's folder, by name alone (no stat)."""
         folder = self._root_prefix + str(year)
@@ -676,7 +690,10 @@ class Store:
         require_existing(self.root)
         path = self.path_for(incident_id)
         if not os.path.lexists(path):
-            raise NotFoundError(f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})")
+            raise NotFoundError(
+                f"no incident with id {incident_id!r} in {self.root} (looked for {self.display(path)})"
+                + self.id_hint(incident_id)
+            )
         # Refused here, before `claim` asks its questions, for what load() would not read either.
         display = self.display(path)
         if os.path.islink(path.parent):

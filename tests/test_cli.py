@@ -775,3 +775,17 @@ def test_an_invalid_edit_reopens_with_its_problems_on_top(make_records):
     assert result.changed and seen[1].startswith("# incidents: ") and "date:" in seen[1].splitlines()[0]
     saved = (root / "2023" / "2023-09-01-sotk.yaml").read_text()
     assert "date: '2023-09-02'" in saved and "# incidents:" not in saved
+
+
+def test_an_id_may_be_abbreviated_and_a_wrong_one_gets_did_you_mean(make_records, cli):
+    root = str(
+        make_records(incident(), incident(id="2023-09-01-sotk-2"), incident(id="2023-09-02-kut", date="2023-09-02"))
+    )
+    shown = cli("--records", root, "show", "2023-09-02-k")
+    assert shown.exit_code == 0 and "2023-09-02-kut" in shown.stdout
+    assert "2023-09-02-kut" in cli("--records", root, "path", "2023-09-02").stdout
+    several = cli("--records", root, "show", "2023-09-01-so")
+    assert several.exit_code == 2 and "2023-09-01-sotk, 2023-09-01-sotk-2" in several.stderr
+    for command in ("show", "diff", "path"):
+        wrong = cli("--records", root, command, "2023-09-02-kutt")
+        assert wrong.exit_code == 1 and "did you mean 2023-09-02-kut?" in wrong.stderr, command
