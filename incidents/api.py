@@ -393,18 +393,34 @@ class Records:
         name of the unit chosen (Tavush Province), so that it reads back as that unit."""
         return self.gazetteer().places[settled["means"]].name if "means" in settled else settled["name"]
 
-    def add(self, draft: IncidentDraft, asker: Asker | None = None, allow_similar: bool = True) -> Added:
+    def add(
+        self, draft: IncidentDraft, asker: Asker | None = None, allow_similar: bool = False, init: bool = False
+    ) -> Added:
         """Record a new incident under a fresh id (never over another). An incident on the same
         day at the same place (Zod is Sotk) is returned in `similar`; with an asker, it is asked
-        whether to add it anyway, and without one `allow_similar` decides."""
+        whether to add it anyway, and without one it is refused unless `allow_similar`. A records
+        directory that does not exist is started only with `init`, or when the asker says so: a
+        mistyped --records must not start a new archive silently."""
         notes: list[str] = []
         draft.places = self._settled(draft.places, "--place", asker, notes)
         draft.region = [self._region(r) for r in self._settled(draft.region, "--region", asker, notes)]
         incident = new_incident(draft)
         new_directory = not self.root.is_dir()
+        if new_directory and not init:
+            where = self.store.display(self.root)
+            if asker is None:
+                raise NotFoundError(f"records directory {where} does not exist; pass --init to start one there")
+            if not asker.confirm(f"{where} does not exist. Start a records directory there?"):
+                raise Aborted(f"{where} was not created; nothing was written")
         similar = [] if new_directory else self.similar(incident)
-        if similar and not (asker.confirm(_similar_question(similar)) if asker else allow_similar):
+        if similar and asker is not None and not asker.confirm(_similar_question(similar)):
             raise Aborted(f"{similar[0].id} is on the same day at the same place; nothing was written")
+        if similar and asker is None and not allow_similar:
+            named = " and ".join(o.id for o in similar)
+            raise DataError(
+                f"{named} {'is' if len(similar) == 1 else 'are'} on the same day at the same place: add the account"
+                f" with `incidents claim {similar[0].id}`, or pass --allow-duplicate to add a separate incident"
+            )
         created, path = self.store.create(incident, exact=bool(draft.id))
         return Added(created, path, new_directory, similar, notes)
 

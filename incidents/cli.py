@@ -359,6 +359,12 @@ def check_command(session: Session) -> None:
 @record_options(
     spec.INCIDENT,
     click.option("--reported", metavar="DATE", help="Date of the statement, to resolve 'last Sunday' and the like."),
+    click.option(
+        "--allow-duplicate",
+        is_flag=True,
+        help="Add it even when a recorded incident is on the same day at the same place.",
+    ),
+    click.option("--init", is_flag=True, help="Start the records directory if it does not exist."),
     interactive_option,
 )
 @pass_session
@@ -374,8 +380,9 @@ def add(session: Session, interactive: bool | None, **values: Any) -> None:
     from .prompts import TerminalAsker, can_ask, complete_draft
 
     asking = can_ask(interactive)
+    allow_duplicate, init = values.pop("allow_duplicate"), values.pop("init")
     draft = complete_draft(IncidentDraft(**typed_values(values)), asking)
-    added = session.records.add(draft, TerminalAsker() if asking else None)
+    added = session.records.add(draft, TerminalAsker() if asking else None, allow_duplicate, init)
     render.added(added, session.records.store.display, [similar_note(o) for o in added.similar] if not asking else [])
 
 
@@ -398,6 +405,8 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
     records = session.records
     incident_id = records.full_id(incident_id)  # before any question: answers to a wrong id would be lost
     records.taking_claims(incident_id)  # nor to a merged or withdrawn record
+    if values.get("statement") == "-":  # the statement's text from stdin: quotes, newlines and all
+        values["statement"] = click.get_text_stream("stdin").read().strip("\n") or None
     asking = can_ask(interactive)
     typed = complete_claim(typed_values(values), records.sides(), asking)
     added = records.add_claim(incident_id, typed, TerminalAsker() if asking else None, reformat)

@@ -23,6 +23,7 @@ def test_new_user_flow_add_two_contradicting_claims_list_show_check(cli, tmp_pat
         "Sotk",
         "--region",
         "Gegharkunik",
+        "--init",  # the directory does not exist yet: said, never guessed from a typo
     )
     assert result.exit_code == 0, result.output
     assert "2023-09-01-sotk" in result.stdout
@@ -789,3 +790,21 @@ def test_an_id_may_be_abbreviated_and_a_wrong_one_gets_did_you_mean(make_records
     for command in ("show", "diff", "path"):
         wrong = cli("--records", root, command, "2023-09-02-kutt")
         assert wrong.exit_code == 1 and "did you mean 2023-09-02-kut?" in wrong.stderr, command
+
+
+def test_add_starts_a_records_directory_only_when_told_or_asked(cli, tmp_path):
+    args = ["--records", str(tmp_path / "recrods"), "add", "--date", "2023-09-01", "--title", "t", "--place", "Sotk"]
+    typo = cli(*args)
+    assert typo.exit_code == 1 and "--init" in typo.stderr and not (tmp_path / "recrods").exists()
+    declined = cli(*args, "--interactive", input="n\n")
+    assert declined.exit_code == 130 and not (tmp_path / "recrods").exists()
+    assert cli(*args, "--init").exit_code == 0 and (tmp_path / "recrods" / "2023" / "2023-09-01-sotk.yaml").is_file()
+
+
+def test_a_statement_read_from_stdin_is_kept_whole(make_records, cli):
+    root = make_records(incident())
+    said = 'He said: "we hold every position".\nA second line, as quoted.'
+    result = cli("--records", str(root), "claim", "2023-09-01-sotk", "--side", "armenia", "--source-title", "x",
+                 "--statement", "-", input=said + "\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert Store(root).load().get("2023-09-01-sotk").incident.claims[-1].statement == said

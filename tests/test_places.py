@@ -184,6 +184,7 @@ def test_add_refuses_an_ambiguous_place_in_a_script_and_asks_on_a_terminal(cli, 
         "t",
         "--place",
         "Martuni",
+        "--init",
         input="2\n",
     )
     assert result.exit_code == 0, result.output
@@ -305,7 +306,14 @@ def test_adding_the_same_event_again_is_pointed_out(cli, make_records):
     refused = cli(*args, "--interactive", input="n\n")
     assert refused.exit_code == 130 and "2023-09-01-sotk is on the same day at the same place" in refused.output
     assert snapshot(root) == before
-    added = cli(*args)  # a script is warned, and the record is added: it may be a second incident
+    script = cli(*args)  # a script is refused: a second account belongs in a claim
+    assert (
+        script.exit_code == 1
+        and "incidents claim 2023-09-01-sotk" in script.stderr
+        and "--allow-duplicate" in script.stderr
+    )
+    assert snapshot(root) == before
+    added = cli(*args, "--allow-duplicate")  # unless it says this is a second incident
     assert added.exit_code == 0 and "incidents claim 2023-09-01-sotk" in added.stderr
     assert (root / "2023" / "2023-09-01-zod.yaml").is_file()
 
