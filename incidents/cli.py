@@ -99,6 +99,9 @@ class IncidentsGroup(click.Group):
         )  # fmt: skip
         for param in cmd.params:
             _refuse_empty(param)
+            completion = COMPLETIONS.get(param.name or "")
+            if completion is not None:  # click has no public setter once a parameter is made
+                param._custom_shell_complete = completion  # type: ignore[attr-defined]
         super().add_command(cmd, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -160,6 +163,64 @@ def _records_after(ctx: click.Context, param: click.Parameter, value: str | None
             f"{value!r} differs from --records {session.records_option!r} given before", ctx=ctx, param=param
         )
     session.records_option = value
+
+
+def _completion_records(ctx: click.Context) -> Records | None:
+    """The records directory a command line being completed names (or the default one)."""
+    from .api import Records
+
+    root = ctx.find_root().params.get("records_dir") or ctx.params.get("records_again")
+    try:
+        records = Records(option=root)
+        records.root  # noqa: B018 - finds the directory, or raises
+    except IncidentsError:
+        return None
+    return records
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Ids from the file names of the year folders (no record read): years first, then ids."""
+    records = _completion_records(ctx)
+    if records is None or not records.root.is_dir():
+        return []
+    if len(incomplete) < 4:
+        years = sorted(p.name for p in records.root.iterdir() if p.is_dir() and p.name.isdigit())
+        return [f"{year}-" for year in years if year.startswith(incomplete)]
+    return [i for i in records.store.ids_in(incomplete[:4]) if i.startswith(incomplete)]
+
+
+def _complete_sides(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    records = _completion_records(ctx)
+    if records is None:
+        return []
+    try:
+        return [side for side in records.sides().ids if side.startswith(incomplete.casefold())]
+    except IncidentsError:
+        return []
+
+
+def _complete_places(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Every name of every place in the gazetteer, either side's, that begins as typed."""
+    records = _completion_records(ctx)
+    try:
+        gazetteer = records.gazetteer() if records else None
+    except IncidentsError:
+        gazetteer = None
+    if gazetteer is None:
+        from .api import Records
+
+        gazetteer = Records(root=Path("/nonexistent")).gazetteer()
+    wanted = incomplete.casefold()
+    names = {n for place in gazetteer.places.values() for n in place.all_names()}
+    return sorted(n for n in names if n.casefold().startswith(wanted))
+
+
+COMPLETIONS: dict[str, Callable[[click.Context, click.Parameter, str], list[str]]] = {
+    "incident_id": _complete_ids, "into": _complete_ids, "side": _complete_sides,
+    "region": _complete_places, "places": _complete_places, "query": _complete_places,
+}  # fmt: skip
+"""What the shell completes, by parameter name: ids, sides, place names (commands and options
+are completed by click itself)."""
 
 
 def _refuse_empty(param: click.Parameter) -> None:

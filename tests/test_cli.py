@@ -808,3 +808,25 @@ def test_a_statement_read_from_stdin_is_kept_whole(make_records, cli):
                  "--statement", "-", input=said + "\n")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert Store(root).load().get("2023-09-01-sotk").incident.claims[-1].statement == said
+
+
+def _completed(root, *words):
+    from click.testing import CliRunner
+
+    from incidents.cli import main
+
+    line = ["incidents", "--records", str(root), *words]
+    env = {"_INCIDENTS_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(line), "COMP_CWORD": str(len(line) - 1)}
+    result = CliRunner().invoke(main, [], env=env, prog_name="incidents")
+    return [item.split(",", 1)[1] for item in result.output.splitlines()]
+
+
+def test_the_shell_completes_commands_ids_sides_and_place_names(make_records):
+    root = make_records(incident(), incident(id="2023-09-02-kut", date="2023-09-02"))
+    assert "list" in _completed(root, "li")
+    assert _completed(root, "show", "2") == ["2023-"]
+    assert _completed(root, "show", "2023-09-0") == ["2023-09-01-sotk", "2023-09-02-kut"]
+    assert _completed(root, "merge", "x", "--into", "2023-09-02") == ["2023-09-02-kut"]
+    assert _completed(root, "list", "--side", "az") == ["azerbaijan"]
+    assert {"Gorus", "Goris"} <= set(_completed(root, "list", "--region", "Gor"))  # either side's name
+    assert "Basarkechar" in _completed(root, "add", "--place", "basark")
