@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -512,6 +514,33 @@ class Records:
             raise UsageError(f"{given!r} begins {len(found)} ids ({named}): type more of it")
         return given  # no such file: the command says so, naming the ids it may have meant
 
+    def history(self, incident_id: str) -> list[Change]:
+        """A record's history from git, newest first, following the file across renames: who
+        changed it, when, in which commit, with what message, and how many lines. The records
+        directory must be in a git repository (a usage error says so plainly otherwise)."""
+        path = self.store.existing(incident_id)
+        git = shutil.which("git")
+        if git is None:
+            raise UsageError("git is not installed: a record's history comes from git")
+        inside = subprocess.run(
+            [git, "-C", str(self.root), "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True
+        )
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            raise UsageError(
+                f"{self.store.display(self.root)} is not in a git repository, so records have no history here"
+                " (keep the records directory in git to have one)"
+            )
+        result = subprocess.run(
+            [git, "-C", str(path.parent), "log", "--follow", "--numstat", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
+             "--", path.name],
+            capture_output=True, text=True, encoding="utf-8", errors="replace",
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise UsageError(
+                f"git log failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}"
+            )
+        return [_change(entry) for entry in result.stdout.split("\x1e") if entry.strip()]
+
     def taking_claims(self, incident_id: str) -> None:
         """Refuse, before any question is asked, a claim to a record that takes none."""
         _refuse_claims(self.incident(incident_id))
@@ -602,6 +631,34 @@ def without_problem_comments(text: str) -> str:
 class Edited:
     path: Path
     changed: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit that changed a record's file."""
+
+    commit: str
+    author: str
+    email: str
+    when: str  # ISO 8601, the author's date
+    message: str
+    added: int  # lines
+    removed: int
+    path: str  # the file in the repository in that commit (it may have been renamed since)
+
+
+def _change(entry: str) -> Change:
+    head, _, stats = entry.strip("\n").partition("\n")
+    commit, author, email, when, message = head.split("\x1f", 4)
+    added = removed = 0
+    name = ""
+    for line in stats.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3:
+            added += int(parts[0]) if parts[0].isdigit() else 0
+            removed += int(parts[1]) if parts[1].isdigit() else 0
+            name = parts[2]
+    return Change(commit, author, email, when, message, added, removed, name)
 
 
 def _refuse_claims(incident: Incident) -> None:

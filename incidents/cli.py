@@ -589,6 +589,20 @@ def edit(session: Session, incident_id: str) -> None:
 
 @main.command()
 @click.argument("incident_id", metavar="ID")
+@format_option("table", "json", "yaml")
+@pass_session
+def log(session: Session, incident_id: str, fmt: str) -> None:
+    """A record's history from git: who changed it, when, and how much (renames followed)."""
+    import dataclasses
+
+    from . import render
+
+    changes = session.records.history(session.records.full_id(incident_id))
+    render.output(fmt, [dataclasses.asdict(c) for c in changes], lambda: render.history_table(changes))
+
+
+@main.command()
+@click.argument("incident_id", metavar="ID")
 @pass_session
 def path(session: Session, incident_id: str) -> None:
     """Print the file of an incident (for an editor: `$EDITOR "$(incidents path ID)"`)."""

@@ -728,6 +728,25 @@ LANGUAGE_LABELS = {
 }  # fmt: skip
 
 
+def history_table(changes: Sequence[Any]) -> RenderableType:
+    """`log`: one row per commit that changed the record, newest first."""
+    if not changes:
+        return Text("No commit has changed this record yet (it is not committed).", style="dim")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("Date", "Author", "Commit", "Lines", "Message"):
+        table.add_column(column, no_wrap=column != "Message", overflow="fold")
+    for change in changes:
+        lines = Text(f"+{change.added} -{change.removed}")
+        table.add_row(
+            safe(change.when[:16].replace("T", " ")),
+            safe(change.author),
+            safe(change.commit[:10]),
+            lines,
+            safe(change.message),
+        )
+    return table
+
+
 def places_view(found: list[Place], gazetteer: Gazetteer, query: str) -> RenderableType:
     """Few matches: a panel each with every name; many: one line each."""
     if len(found) > 4:

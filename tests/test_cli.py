@@ -830,3 +830,33 @@ def test_the_shell_completes_commands_ids_sides_and_place_names(make_records):
     assert _completed(root, "list", "--side", "az") == ["azerbaijan"]
     assert {"Gorus", "Goris"} <= set(_completed(root, "list", "--region", "Gor"))  # either side's name
     assert "Basarkechar" in _completed(root, "add", "--place", "basark")
+
+
+@pytest.mark.skipif(not __import__("shutil").which("git"), reason="git is not installed")
+def test_log_shows_who_changed_a_record_and_when_from_git(make_records, cli, monkeypatch):
+    import subprocess
+
+    root = make_records(incident())
+    outside = cli("--records", str(root), "log", "2023-09-01-sotk")
+    assert outside.exit_code == 2 and "not in a git repository" in outside.stderr
+
+    def git(*args, author="Ani Analyst"):
+        env = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": author,
+               "GIT_COMMITTER_EMAIL": "a@example.org", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}  # fmt: skip
+        subprocess.run(
+            ["git", "-C", str(root), *args], check=True, capture_output=True, env={**__import__("os").environ, **env}
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "First record")
+    result = cli("--records", str(root), "claim", "2023-09-01-sotk", "--side", "azerbaijan", "--source-title", "x")
+    assert result.exit_code == 0, result.output
+    git("commit", "-qam", "Azerbaijan's account", author="Farid Monitor")
+    changes = json.loads(cli("--records", str(root), "log", "2023-09-01-sotk", "--format", "json").stdout)
+    assert [(c["author"], c["message"]) for c in changes] == [
+        ("Farid Monitor", "Azerbaijan's account"),
+        ("Ani Analyst", "First record"),
+    ]
+    assert changes[0]["added"] > 0 and changes[1]["path"] == "2023/2023-09-01-sotk.yaml"  # in the repository
+    assert "Farid Monitor" in cli("--records", str(root), "log", "2023-09-01-sotk").stdout
