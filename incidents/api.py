@@ -28,12 +28,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from .checks import check, future, record_problems, reference_problem, references, spots
+from .checks import check, evidence, future, record_problems, reference_problem, references, spots
 from .compare import Comparison, compare, overview
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .index import ENTRIES
-from .model import NO_META, Breakdown, Incident, Sides, Source, Status
+from .model import NO_META, Breakdown, Evidence, Incident, Sides, Source, Status
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, keep_out, prepare, same_event
@@ -183,7 +183,8 @@ class Records:
     def check(self) -> list[Problem]:
         """Every problem of every record, warnings included, in file and line order."""
         synced = self.synced()
-        return sorted({*synced.problems, *synced.index.problems(), *check(synced.index.db)})
+        kept = evidence(synced.index.db, self.root)
+        return sorted({*synced.problems, *synced.index.problems(), *check(synced.index.db), *kept})
 
     def recorded(self) -> int:
         """How many files hold an incident that could be read."""
@@ -195,7 +196,8 @@ class Records:
         if self._left_out is None:
             synced = self.synced()
             index = synced.index
-            found = {*synced.problems, *index.problems(errors_only=True), *check(index.db, warnings=False)}
+            kept = evidence(index.db, self.root, hashes=False)  # sizes: a listing reads no copy
+            found = {*synced.problems, *index.problems(errors_only=True), *check(index.db, warnings=False), *kept}
             self._left_out = sorted(p for p in found if p.severity == Severity.ERROR)
             keep_out(index.db, {p.path for p in self._left_out})
         return self._left_out
@@ -540,6 +542,27 @@ class Records:
                 f"git log failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}"
             )
         return [_change(entry) for entry in result.stdout.split("\x1e") if entry.strip()]
+
+    def add_evidence(
+        self, incident_id: str, given: Path, source: str | None = None, retrieved: date | None = None,
+        reformat: bool = False,
+    ) -> tuple[Evidence, Path]:  # fmt: skip
+        """Keep a copy of what was read (a saved article, a PDF, a screenshot) beside the records,
+        with its SHA-256, size, when it was got (today unless said) and the source it is of."""
+        current = self.incident(incident_id)
+        if source and source not in {s.key for s in current.sources}:
+            known = ", ".join(s.key for s in current.sources if s.key) or "none"
+            raise UsageError(f"--source: {incident_id} lists no source {source!r} (its sources: {known})")
+        file, sha256, size = self.store.keep_evidence(incident_id, given)
+        kept = Evidence(file, sha256, size, retrieved or date.today(), source)
+
+        def change(record: Incident) -> Incident:
+            if any(e.sha256 == sha256 for e in record.evidence):
+                return record  # kept already
+            return replace(record, evidence=(*record.evidence, kept))
+
+        _, path, _ = self.store.update(incident_id, change, reformat)
+        return kept, path
 
     def taking_claims(self, incident_id: str) -> None:
         """Refuse, before any question is asked, a claim to a record that takes none."""

@@ -276,3 +276,39 @@ DIRECTORY_CHECKS: tuple[Callable[[sqlite3.Connection, date], list[Problem]], ...
 """The validations across the records, run over the index on every `check` (and every read)."""
 
 ERROR_CHECKS = tuple(c for c in DIRECTORY_CHECKS if c is not tag_spellings)  # it only ever warns
+
+
+def evidence_rows(incident: Incident) -> list[tuple[str, str, int, int, str]]:
+    """(file, sha256, size, line, field) of each copy a record keeps: the index's evidence table."""
+    rows = []
+    for n, kept in enumerate(incident.evidence):
+        meta = incident.meta
+        rows.append((kept.file, kept.sha256, kept.size, meta.line_of(f"evidence[{n}]"), meta.field(f"evidence[{n}]")))
+    return rows
+
+
+def evidence(db: sqlite3.Connection, root: Path, hashes: bool = True) -> list[Problem]:
+    """Every kept copy is there, of its size, and (with `hashes`, as `check` asks) of its
+    SHA-256: a copy that changed is no longer what was read. Listings check sizes only."""
+    from .store import EVIDENCE_FOLDER, sha256_of
+
+    problems = []
+    query = "SELECT f.shown, e.file, e.sha256, e.size, e.line, e.field FROM evidence e JOIN files f USING (num)"
+    for shown, file, sha256, size, line, name in db.execute(query):
+        path = root / EVIDENCE_FOLDER / file
+        if ".." in Path(file).parts or not path.is_file():
+            problems.append(Problem(shown, line, name, f"the copy {EVIDENCE_FOLDER}/{file} is missing"))
+        elif path.stat().st_size != size:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    name,
+                    f"the copy {EVIDENCE_FOLDER}/{file} is {path.stat().st_size:,} bytes, not {size:,}: it changed",
+                )
+            )
+        elif hashes and sha256_of(path) != sha256:
+            problems.append(
+                Problem(shown, line, name, f"the copy {EVIDENCE_FOLDER}/{file} no longer has its SHA-256: it changed")
+            )
+    return problems

@@ -587,6 +587,33 @@ def edit(session: Session, incident_id: str) -> None:
     render.message(f"{shown}: saved" if result.changed else f"{shown}: no change")
 
 
+@main.group(cls=IncidentsGroup)
+def evidence() -> None:
+    """Copies of what was read (saved articles, PDFs, screenshots), kept with their SHA-256."""
+
+
+@evidence.command("add")
+@click.argument("incident_id", metavar="ID")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--source", "source_key", metavar="KEY", help="The key of the incident's source it is a copy of.")
+@click.option("--retrieved", metavar="DATE", help="When it was got (default: today).")
+@reformat_option
+@pass_session
+def evidence_add(
+    session: Session, incident_id: str, file: Path, source_key: str | None, retrieved: str | None, reformat: bool
+) -> None:
+    """Keep a copy of FILE in the records directory's evidence/ folder, with its hash, in ID."""
+    from . import render
+    from .entry import read_date
+
+    records = session.records
+    when = read_date(retrieved, "--retrieved")[0] if retrieved else None
+    kept, path = records.add_evidence(records.full_id(incident_id), file, source_key, when, reformat)
+    render.message(
+        f"kept evidence/{kept.file} ({kept.size:,} bytes, sha256 {kept.sha256}) in {records.store.display(path)}"
+    )
+
+
 @main.command()
 @click.argument("incident_id", metavar="ID")
 @format_option("table", "json", "yaml")

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .checks import record_problems, references, spots, tag_rows
+from .checks import evidence_rows, record_problems, references, spots, tag_rows
 from .compare import compare, default_columns, overview, started_by
 from .errors import Problem
 from .formats import csv_line, item_json
@@ -90,6 +90,7 @@ def digest(
         "regions": [(name,) for name in regions],
         "claimants": [(side,) for side in incident.claimants],
         "texts": [(haystack(incident),)],
+        "evidence": evidence_rows(incident),
         "rendered": [
             (
                 item_json(row),

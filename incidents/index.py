@@ -57,6 +57,7 @@ SIDE_TABLES: Mapping[str, tuple[str, ...]] = {
     "blame": ("claimant", "named"),
     "admits": ("side",),
     "casualties": ("claimant", "side", "civilian", "kind", "low", "high", "up_to", "unnumbered"),
+    "evidence": ("file", "sha256", "size", "line", "field"),  # the copies kept, for `check` to verify
     "rendered": ("listing", "listing_csv", "listing_yaml", "overview", "overview_yaml"),  # one row, written
 }
 """One row per thing a record says many of; each row carries its file's number (files.num:

@@ -478,6 +478,19 @@ class Material:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A copy of what was read (an article saved as HTML or PDF, a screenshot), kept beside the
+    records with what proves it is the same file: its SHA-256 and size, and when it was got."""
+
+    file: str  # below the records directory's evidence/ folder
+    sha256: str
+    size: int
+    retrieved: date
+    source: str | None = None  # the key of the incident's source it is a copy of
+    meta: Meta = field(default=NO_META, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Link:
     """How an incident relates to another: in retaliation for it, continuing it, one escalation."""
 
@@ -494,6 +507,8 @@ class Source:
     publisher: str | None = None
     date: date | None = None
     url: str | None = None
+    archive_url: str | None = None  # a copy kept by an archive (the Wayback Machine, archive.today)
+    retrieved: date | None = None  # when it was read
     ref: str | None = None  # a local reference, for a source that has no headline or URL
     key: str | None = None  # its key in the incident's sources, where claims cite it by key
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
@@ -558,6 +573,7 @@ class Incident:
     notes: str | None = None
     sources: tuple[Source, ...] = ()  # entered once, cited by key by any number of claims
     links: tuple[Link, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
     claims: tuple[Claim, ...] = ()
     meta: Meta = field(default=NO_META, compare=False, repr=False)  # not part of what a record says
 

@@ -278,6 +278,16 @@ def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides
         ("Tags", joined(incident.tags)),
         ("Links", joined(f"{link.type} {link.id}" for link in incident.links)),
         ("Sources", safe("\n".join(f"{s.key}: {s}" for s in incident.sources))),
+        (
+            "Evidence",
+            safe(
+                "\n".join(
+                    f"evidence/{e.file} ({e.size:,} bytes, sha256 {e.sha256[:12]}…, got {e.retrieved}"
+                    + (f", of {e.source})" if e.source else ")")
+                    for e in incident.evidence
+                )
+            ),
+        ),
         ("Notes", safe((incident.notes or "").strip())),
     ]
     if started_by:

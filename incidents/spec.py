@@ -54,6 +54,7 @@ from .fields import (
 from .model import (
     CasualtyKind,
     Claim,
+    Evidence,
     Figure,
     Incident,
     Link,
@@ -83,6 +84,7 @@ from .model import (
 )
 from .places import LANGUAGES, Place
 
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 SOURCE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 CLAIM_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 ID_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -273,6 +275,8 @@ SOURCE = RecordType(
         Field("publisher", Text(), "Who published it.", option="--source-publisher"),
         Field("date", IsoDate(), "When it was published.", option="--source-date", metavar="DATE"),
         Field("url", Text(), "Where it can be read.", option="--source-url"),
+        Field("archive_url", Text(), "A copy kept by an archive (the Wayback Machine, archive.today).", option="--source-archive-url"),
+        Field("retrieved", IsoDate(), "When it was read.", option="--source-retrieved", metavar="DATE"),
         Field(
             "ref", Text(), "A reference for a source without a headline (a file, an archive id).", option="--source-ref"
         ),
@@ -439,6 +443,19 @@ MATERIAL = RecordType(
     Material,
 )  # fmt: skip
 
+EVIDENCE = RecordType(
+    "evidence",
+    "A copy of what was read, kept in the records directory's evidence/ folder (`incidents evidence add`); `check` verifies it.",
+    (
+        Field("file", Text(), "The copy, below evidence/.", required=True),
+        Field("sha256", Pattern(SHA256_PATTERN, "64 lower-case hexadecimal digits", "SHA-256"), "Its SHA-256.", required=True),
+        Field("size", Integer(0, 10**12, "bytes"), "Its size in bytes.", required=True),
+        Field("retrieved", IsoDate(), "When it was got.", required=True),
+        Field("source", Pattern(SOURCE_KEY_PATTERN, "a key of the incident's sources", "source key"), "The source it is a copy of."),
+    ),
+    Evidence,
+)  # fmt: skip
+
 LINK = RecordType(
     "link",
     "How this incident relates to another recorded one.",
@@ -485,6 +502,7 @@ INCIDENT = RecordType(
         Field("links", ListOf(Nested(lambda: LINK)), "Relations to other incidents: retaliation-for, continues, same-escalation, duplicate-of.",
               default=(), option="--link", metavar="TYPE:ID", typed="Typed as retaliation-for:2023-09-01-sotk.",
               question="Links to other incidents, as retaliation-for:ID, continues:ID, same-escalation:ID or duplicate-of:ID"),
+        Field("evidence", ListOf(Nested(lambda: EVIDENCE)), "Copies of what was read, with their hashes.", default=()),
         Field("claims", ListOf(Nested(lambda: CLAIM)), "The accounts: one entry per statement.", default=(), always=True),
     ),
     Incident,

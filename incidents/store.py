@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
+import hashlib
 import os
 import re
 import sqlite3
@@ -49,6 +50,8 @@ except ImportError:  # pragma: no cover - Windows: claims are then not serialise
     fcntl = None  # type: ignore[assignment]
 
 MAX_RECORD_BYTES = 256 * 1024
+EVIDENCE_FOLDER = "evidence"
+MAX_EVIDENCE_BYTES = 1024**3  # a saved page, a PDF, a screenshot, a short video
 SIDES_FILE = "sides.yaml"
 PLACES_FILE = "places.yaml"
 WEAPONS_FILE = "weapons.yaml"
@@ -185,6 +188,8 @@ def _walk(root: Path, years: Iterable[int] | None = None) -> _Tree:
             if name.startswith("."):
                 continue
             if _is_folder(entry):
+                if folder == base and name == EVIDENCE_FOLDER:
+                    continue  # copies of what was read, not records (`incidents evidence add`)
                 if entry.is_symlink():
                     tree.folders.append((Path(path), LINKED_FOLDER))
                 else:
@@ -759,6 +764,39 @@ class Store:
             _replace(path, text)
         return True
 
+    def keep_evidence(self, incident_id: str, given: Path) -> tuple[str, str, int]:
+        """Copy a file into `evidence/<id>/`, atomically, under a name that begins with its hash
+        (two different files never take one name); the same file kept twice is kept once.
+        Returns its path below evidence/, its SHA-256 and its size."""
+        try:
+            status = os.stat(given)
+        except OSError as exc:
+            raise UsageError(f"{given}: {exc.strerror or exc}") from exc
+        if not stat.S_ISREG(status.st_mode):
+            raise UsageError(f"{given} is not a regular file")
+        if status.st_size > MAX_EVIDENCE_BYTES:
+            raise UsageError(f"{given} is {status.st_size:,} bytes; evidence may be at most {MAX_EVIDENCE_BYTES:,}")
+        folder = self.root / EVIDENCE_FOLDER / incident_id
+        folder.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".evidence-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out, open(given, "rb") as source:
+                while chunk := source.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            name = f"{digest.hexdigest()[:12]}-{_plain_name(given.name)}"
+            os.replace(tmp, folder / name)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(folder)
+        return f"{incident_id}/{name}", digest.hexdigest(), size
+
     def keep_aside(self, incident_id: str, text: str) -> Path:
         """Keep an edit that could not be saved, in the index's folder (git ignores it), so that
         nothing typed is lost: `.incidents/edits/<id>.yaml`."""
@@ -927,6 +965,20 @@ def _replace(path: Path, text: str) -> None:
         os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _plain_name(name: str) -> str:
+    """A file name safe in any shell and on any system: letters, digits, '.', '_' and '-'."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "file"
+
+
+def sha256_of(path: Path) -> str:
+    """A file's SHA-256, read in pieces."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _replace_new(path: Path, text: str) -> None:

@@ -860,3 +860,45 @@ def test_log_shows_who_changed_a_record_and_when_from_git(make_records, cli, mon
     ]
     assert changes[0]["added"] > 0 and changes[1]["path"] == "2023/2023-09-01-sotk.yaml"  # in the repository
     assert "Farid Monitor" in cli("--records", str(root), "log", "2023-09-01-sotk").stdout
+
+
+# --- evidence (issue 14, item 7) -----------------------------------------------------------------
+
+
+def test_evidence_is_kept_with_its_hash_and_check_sees_it_change(make_records, cli, tmp_path):
+    import hashlib
+
+    root = make_records(incident(sources=[{"key": "anews", "title": "A headline"}]))
+    article = tmp_path / "saved article.html"
+    article.write_bytes(b"<html>the statement as published</html>")
+    result = cli("--records", str(root), "evidence", "add", "2023-09-01-sotk", str(article), "--source", "anews",
+                 "--retrieved", "2023-09-02")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [kept] = Store(root).load().get("2023-09-01-sotk").incident.evidence
+    copy = root / "evidence" / kept.file
+    assert copy.read_bytes() == article.read_bytes() and kept.sha256 == hashlib.sha256(article.read_bytes()).hexdigest()
+    assert (kept.size, str(kept.retrieved), kept.source) == (len(article.read_bytes()), "2023-09-02", "anews")
+    assert (
+        " " not in kept.file
+        and "evidence/" + kept.file in cli("--records", str(root), "show", "2023-09-01-sotk").stdout
+    )
+    assert cli("--records", str(root), "check").exit_code == 0
+    copy.write_bytes(b"<html>the statement as someone changed it</html>")  # another size
+    changed = cli("--records", str(root), "check")
+    assert changed.exit_code == 1 and "it changed" in changed.stdout
+    copy.write_bytes(b"<html>the statement as published</html>"[::-1])  # the same size, another hash
+    assert "no longer has its SHA-256" in cli("--records", str(root), "check").stdout
+    copy.unlink()
+    assert "is missing" in cli("--records", str(root), "check").stdout
+
+
+def test_evidence_needs_a_listed_source_and_a_real_file(make_records, cli, tmp_path):
+    root = make_records(incident())
+    before = snapshot(root)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    wrong = cli(
+        "--records", str(root), "evidence", "add", "2023-09-01-sotk", str(tmp_path / "a.pdf"), "--source", "nope"
+    )
+    assert wrong.exit_code == 2 and "lists no source 'nope'" in wrong.stderr
+    missing = cli("--records", str(root), "evidence", "add", "2023-09-01-sotk", str(tmp_path / "none.pdf"))
+    assert missing.exit_code == 2 and snapshot(root) == before
