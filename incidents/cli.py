@@ -467,7 +467,7 @@ def claim(session: Session, incident_id: str, interactive: bool | None, reformat
     incident_id = records.full_id(incident_id)  # before any question: answers to a wrong id would be lost
     records.taking_claims(incident_id)  # nor to a merged or withdrawn record
     if values.get("statement") == "-":  # the statement's text from stdin: quotes, newlines and all
-        values["statement"] = click.get_text_stream("stdin").read().strip("\n") or None
+        values["statement"] = sys.stdin.read().strip("\n") or None
     asking = can_ask(interactive)
     typed = complete_claim(typed_values(values), records.sides(), asking)
     added = records.add_claim(incident_id, typed, TerminalAsker() if asking else None, reformat)

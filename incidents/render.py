@@ -49,13 +49,30 @@ def console(stderr: bool = False) -> Console:
 
     rich's own NO_COLOR support drops colours but keeps bold and dim; people who set NO_COLOR
     want no escape sequences at all, so it turns styling off entirely."""
+    stream = sys.stderr if stderr else sys.stdout
     return Console(
-        file=sys.stderr if stderr else sys.stdout,
+        file=stream,
         highlight=False,
         emoji=False,
         markup=False,
         color_system=None if os.environ.get("NO_COLOR") else "auto",
+        width=None if _is_tty(stream) else _pipe_width(),
     )
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _pipe_width() -> int:
+    """The width of output to a pipe or a file: $COLUMNS, else 80, never the width of whatever
+    terminal the command happens to run in (rich would take it), so that a script's output is
+    the same wherever it runs."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 80
 
 
 def safe(value: object, style: str = "") -> Text:
@@ -111,10 +128,7 @@ NO_PAGER = "incidents.no_pager"  # where cli keeps --no-pager, in click's contex
 def _on_a_terminal() -> bool:
     """Whether stdout really is a terminal: rich's is_terminal also says so under FORCE_COLOR,
     and a pager must never take output meant for a pipe or a file."""
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
+    return _is_tty(sys.stdout)
 
 
 def pager_command(lines: int, height: int) -> str | None:

@@ -125,8 +125,12 @@ def find_records_dir(option: str | None, cwd: Path | None = None) -> Path:
 
 
 def require_existing(root: Path) -> None:
+    """A records directory named that does not exist is a usage error, as one that is a file is:
+    the same exit code (2) for a mistyped --records, whichever way it is wrong."""
     if not root.is_dir():
-        raise NotFoundError(f"records directory {root} does not exist; create it or add an incident to start one")
+        raise UsageError(
+            f"records directory {root} does not exist; check --records, or start one with `incidents add --init`"
+        )
 
 
 def record_files(root: Path) -> list[Path]:

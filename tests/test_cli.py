@@ -405,7 +405,10 @@ def test_missing_records_directory_is_explained(cli, tmp_path, monkeypatch):
     result = cli("list")
     assert result.exit_code == 2 and "--records" in result.stderr
     result = cli("--records", str(tmp_path / "nope"), "list")
-    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    (tmp_path / "a-file").write_text("")
+    result = cli("--records", str(tmp_path / "a-file"), "list")  # wrong the other way: the same code
+    assert result.exit_code == 2 and "not a directory" in result.stderr
 
 
 def test_empty_records_directory_is_explained(cli, tmp_path):

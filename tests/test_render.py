@@ -115,3 +115,10 @@ def test_no_pager_when_stdout_is_not_a_terminal_even_if_colours_are_forced(pager
     monkeypatch.setattr(render, "console", lambda stderr=False: Console(force_terminal=True, height=5, width=40))
     render.output("table", None, lambda: Text("\n".join(f"row {n}" for n in range(20))))
     assert not (tmp_path / "paged").exists() and "row 19" in capsys.readouterr().out
+
+
+def test_a_pipe_gets_80_columns_or_COLUMNS_never_the_terminal_s_width(monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert render.console().width == 80  # stdout here is not a terminal, whatever the one around is
+    monkeypatch.setenv("COLUMNS", "132")
+    assert render.console().width == 132
