@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .checks import check, evidence, future, record_problems, reference_problem, references, spots
-from .compare import Comparison, compare, overview
+from .compare import CONFLICT, Comparison, Verification, compare, default_columns, overview, verification
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .index import ENTRIES
@@ -311,6 +311,13 @@ class Records:
         if errors:
             raise RecordProblems(sorted(errors))
         return incident
+
+    def standing(self, incident: Incident) -> Verification:
+        """How far the accounts recorded bear the incident out (compare.verification), judged on
+        the comparison `diff ID` makes, as the index judges it for `list`."""
+        spoke = default_columns(incident, self.sides())
+        rows = compare(incident, self.sides(), spoke, self.gazetteer(), weapons=self.weapons()).rows
+        return verification(incident, self.sides(), any(r.verdict == CONFLICT for r in rows))
 
     def compare(
         self, incident_id: str, columns: Sequence[str] | None = None, every: bool = False, tolerance_minutes: int = 30

@@ -363,7 +363,7 @@ limit_option = click.option(
 def list_command(session: Session, filters: Filters, limit: int | None, naming: str | None, fmt: str) -> None:
     """List incidents, newest first."""
     from . import render
-    from .compare import Verdict
+    from .compare import Verdict, Verification
     from .query import LIST_COLUMNS, Listed
 
     cap = (100 if fmt == "table" else 0) if limit is None else limit
@@ -375,7 +375,8 @@ def list_command(session: Session, filters: Filters, limit: int | None, naming: 
     found = session.report(session.records.listing(filters, cap, typed=True))
     sides, namer = session.records.sides(), session.namer(naming)
     verdicts = [Verdict(row["initiator"]) if row["initiator"] else None for row in found.rows]
-    entries = [Listed(incident, verdict) for incident, verdict in zip(found.incidents, verdicts, strict=False)]
+    standing = [Verification(row["verification"]) if row.get("verification") else None for row in found.rows]
+    entries = [Listed(i, v, s) for i, v, s in zip(found.incidents, verdicts, standing, strict=False)]
     table = functools.partial(render.incident_table, entries, found.total, sides, namer)
     render.output(fmt, found.rows, table, LIST_COLUMNS)
 
@@ -397,6 +398,7 @@ def show(session: Session, incident_id: str, naming: str | None, fmt: str) -> No
         started_by(incident, session.records.sides()),
         session.records.sides(),
         session.namer(naming),
+        session.records.standing(incident),
     )
     render.output(fmt, spec.incident_to_data(incident), view)
 

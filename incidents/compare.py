@@ -166,6 +166,33 @@ def other_voices(incident: Incident, sides: Sides) -> dict[tuple[str, str], list
     return voices
 
 
+class Verification(Vocabulary):
+    """How far an incident is borne out by the accounts recorded, in the spirit of Airwars'
+    grades; `verification` gives the rule, the first that holds, in this order."""
+
+    CONFIRMED = "confirmed"  # a third party (the EU mission, the ICRC, Russia) gives an account that does not deny it
+    DENIED = "denied"  # a principal side says it did not happen, and no third party bears it out
+    CONTESTED = "contested"  # both principal sides give accounts, and they conflict on some aspect
+    ACKNOWLEDGED = "acknowledged"  # both principal sides give accounts that agree it happened, with no conflict
+    SINGLE_SOURCE = "single-source"  # one side's account alone
+    NO_ACCOUNTS = "no-accounts"  # no claim recorded yet
+
+
+def verification(incident: Incident, sides: Sides, conflicting: bool) -> Verification:
+    """The incident's verification, from each side's official account (retractions honoured);
+    `conflicting` is whether the comparison of every side that spoke found a conflict."""
+    statements = by_side(official_view(incident, sides))
+    principal = [s for s in sides.principal[:2] if s in statements]
+    happened = Topic.HAPPENED.value
+    if any(s not in sides.principal and happened not in denied(c) for s, c in statements.items()):
+        return Verification.CONFIRMED
+    if any(happened in denied(statements[s]) for s in principal):
+        return Verification.DENIED
+    if len(principal) == 2:
+        return Verification.CONTESTED if conflicting else Verification.ACKNOWLEDGED
+    return Verification.SINGLE_SOURCE if statements else Verification.NO_ACCOUNTS
+
+
 def started_by(incident: Incident, sides: Sides) -> Verdict | None:
     """Who started it, as `list`, `show`, `diff` and `summary` all say it: initiator_verdict on
     each side's official account."""

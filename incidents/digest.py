@@ -16,15 +16,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .checks import evidence_rows, record_problems, references, spots, tag_rows
-from .compare import compare, default_columns, overview, started_by
+from .compare import CONFLICT, compare, default_columns, overview, started_by, verification
 from .errors import Problem
 from .formats import csv_line, item_json
 from .index import Digest, Index, fingerprint, pack
 from .model import Breakdown, Incident, Sides
 from .places import Gazetteer
 from .query import CHOSEN, LIST_COLUMNS, NAMES, Listed, all_places, haystack, list_row, prepare
-from .store import PLACES_FILE, Record, read_gazetteer
+from .store import PLACES_FILE, WEAPONS_FILE, Record, read_gazetteer, read_weapons
 from .summary import Summary, both_principal, conflicting, facts, labels, summarise
+from .weapons import WeaponKinds
 from .yamlio import dump_yaml
 
 _GAZETTEERS: dict[tuple[str, tuple[int, int] | None], Gazetteer] = {}
@@ -34,15 +35,30 @@ def gazetteer_of(root: Path) -> Gazetteer:
     """The directory's gazetteer, read once per process (worker processes read it too, since a
     gazetteer cannot be pickled) and again when places.yaml changes. Its problems are reported
     by the commands before any record is read."""
-    try:
-        status = os.stat(root / PLACES_FILE)
-        version: tuple[int, int] | None = (status.st_mtime_ns, status.st_size)
-    except OSError:
-        version = None
-    key = (str(root), version)
+    key = (str(root), _version(root / PLACES_FILE))
     if key not in _GAZETTEERS:
         _GAZETTEERS[key] = read_gazetteer(root)[0]
     return _GAZETTEERS[key]
+
+
+_WEAPONS: dict[tuple[str, tuple[int, int] | None], WeaponKinds] = {}
+
+
+def weapons_of(root: Path) -> WeaponKinds:
+    """The directory's weapon vocabulary, read once per process, again when weapons.yaml changes:
+    a digest compares weapons as `diff ID` does (a Grad is a BM-21)."""
+    key = (str(root), _version(root / WEAPONS_FILE))
+    if key not in _WEAPONS:
+        _WEAPONS[key] = read_weapons(root)[0]
+    return _WEAPONS[key]
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def digest(
@@ -63,10 +79,12 @@ def digest(
         else:
             ids |= {place.id, *gazetteer.ancestors(place.id)}
     start, end = incident.span
-    row = list_row(Listed(incident, started_by(incident, sides)))
     principal, spoke = list(sides.principal), default_columns(incident, sides)
-    comparison = compare(incident, sides, spoke, gazetteer)  # as `diff ID` shows it, Zod being Sotk
-    shown = comparison if spoke == principal else compare(incident, sides, principal, gazetteer)
+    weapons = weapons_of(root)
+    comparison = compare(incident, sides, spoke, gazetteer, weapons=weapons)  # as `diff ID`: Zod is Sotk
+    conflict = any(r.verdict == CONFLICT for r in comparison.rows)
+    row = list_row(Listed(incident, started_by(incident, sides), verification(incident, sides, conflict)))
+    shown = comparison if spoke == principal else compare(incident, sides, principal, gazetteer, weapons=weapons)
     diffed = overview(incident, sides, principal, gazetteer, comparison=shown)
     columns = (
         incident.id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .compare import Verdict, started_by
+from .compare import Verdict, Verification, started_by
 from .model import Incident, PlaceRef, Sides
 from .places import Gazetteer, fold, loose
 
@@ -186,6 +186,7 @@ class Listed:
 
     incident: Incident
     started_by: Verdict | None
+    verification: Verification | None = None
 
 
 def listed(incidents: Iterable[Incident], sides: Sides) -> list[Listed]:
@@ -194,7 +195,7 @@ def listed(incidents: Iterable[Incident], sides: Sides) -> list[Listed]:
 
 LIST_COLUMNS = (
     "id", "date", "end_date", "date_precision", "title", "places", "region", "tags", "status",
-    "sides", "initiator",
+    "sides", "initiator", "verification",
 )  # fmt: skip
 
 
@@ -213,4 +214,5 @@ def list_row(entry: Listed) -> dict[str, Any]:
         "status": str(incident.status),
         "sides": list(incident.claimants),
         "initiator": str(entry.started_by) if entry.started_by else None,
+        "verification": str(entry.verification) if entry.verification else None,
     }

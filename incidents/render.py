@@ -22,7 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .compare import Cell, Comparison, Row, Verdict, place_text, weapon_text
+from .compare import Cell, Comparison, Row, Verdict, Verification, place_text, weapon_text
 from .errors import Problem
 from .formats import csv_line, json_rows, to_csv, to_json
 from .model import CasualtyKind, Claim, Incident, Material, OutputFormat, Person, PlaceRef, Sides
@@ -231,10 +231,12 @@ def incident_table(entries: Sequence[Listed], total: int, sides: Sides, namer: N
         table.add_column("Title / places", ratio=1, min_width=16, overflow="fold")
         table.add_column("Sides", no_wrap=True)
         table.add_column("Started by", no_wrap=True)
+        table.add_column("Standing", no_wrap=True)
         for entry in entries:
             incident = entry.incident
             claimants, verdict = _sides_and_verdict(entry, sides)
-            table.add_row(safe(date_span(incident)), safe(incident.id), _title(incident, namer), claimants, verdict)
+            cells = (safe(date_span(incident)), safe(incident.id), _title(incident, namer), claimants, verdict)
+            table.add_row(*cells, safe(entry.verification or "—"))
     return Group(table, _shown_of(len(entries), total))
 
 
@@ -256,7 +258,10 @@ def _incident_block(entry: Listed, sides: Sides, namer: Namer) -> list[Renderabl
     """`list` on a narrow terminal: date, id, sides and verdict on one line, the title below."""
     incident = entry.incident
     claimants, verdict = _sides_and_verdict(entry, sides)
-    head = Text.assemble(safe(date_span(incident)), "  ", safe(incident.id, "bold"), "  ", claimants, "  ", verdict)
+    head = Text.assemble(
+        safe(date_span(incident)), "  ", safe(incident.id, "bold"), "  ", claimants, "  ", verdict,
+        "  ", safe(entry.verification or ""),
+    )  # fmt: skip
     return [head, indented(_title(incident, namer))]
 
 
@@ -277,7 +282,13 @@ def indented(renderable: RenderableType, by: int = 2) -> Padding:
     return Padding(renderable, (0, 0, 0, by), expand=False)
 
 
-def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides, namer: Namer = str) -> RenderableType:
+def incident_detail(
+    incident: Incident,
+    started_by: Verdict | None,
+    sides: Sides,
+    namer: Namer = str,
+    standing: Verification | None = None,
+) -> RenderableType:
     def names(values: Sequence[PlaceRef | str]) -> list[str]:
         return [place_text(v, namer(v)) if isinstance(v, PlaceRef) else namer(v) for v in values]
 
@@ -306,6 +317,8 @@ def incident_detail(incident: Incident, started_by: Verdict | None, sides: Sides
     ]
     if started_by:
         rows.append(("Who started it", safe(started_by, VERDICT_STYLES.get(started_by, ""))))
+    if standing:
+        rows.append(("Standing", safe(standing)))
     for label, value in rows:
         if value.plain:
             grid.add_row(label, value)

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -252,10 +253,14 @@ def test_list_json_and_csv_are_stable_and_plain(cli, make_records):
         "status",
         "sides",
         "initiator",
+        "verification",  # added at the end, as docs/output.md promises new keys are
     ]
     assert rows[0]["sides"] == ["azerbaijan", "armenia"] and rows[0]["initiator"] == "conflict"
+    assert rows[0]["verification"] == "contested"
     csv_text = cli("--records", str(root), "list", "--format", "csv").stdout
-    assert csv_text.splitlines()[0] == "id,date,end_date,date_precision,title,places,region,tags,status,sides,initiator"
+    assert csv_text.splitlines()[0] == (
+        "id,date,end_date,date_precision,title,places,region,tags,status,sides,initiator,verification"
+    )
     assert "\x1b" not in csv_text
 
 
@@ -905,3 +910,25 @@ def test_evidence_needs_a_listed_source_and_a_real_file(make_records, cli, tmp_p
     assert wrong.exit_code == 2 and "lists no source 'nope'" in wrong.stderr
     missing = cli("--records", str(root), "evidence", "add", "2023-09-01-sotk", str(tmp_path / "none.pdf"))
     assert missing.exit_code == 2 and snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ([], "no-accounts"),
+        ([claim(side="armenia")], "single-source"),
+        ([claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="armenia")], "contested"),
+        (
+            [claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="azerbaijan")],
+            "acknowledged",
+        ),
+        ([claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", stance="denies")], "denied"),
+        ([claim(side="armenia"), claim(side="azerbaijan", stance="denies"), claim(side="eu-mission")], "confirmed"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_standing_follows_its_documented_rules_in_list_and_show(make_records, cli, claims, expected):
+    root = make_records(incident(claims=claims))
+    [row] = json.loads(cli("--records", str(root), "list", "--format", "json").stdout)
+    assert row["verification"] == expected
+    assert re.search(rf"Standing\s+{expected}\b", cli("--records", str(root), "show", "2023-09-01-sotk").stdout)
