@@ -616,6 +616,35 @@ def evidence_add(
     )
 
 
+@main.command("merge-driver")
+@click.argument("files", nargs=-1, metavar="[BASE OURS THEIRS [PATH]]")
+@click.option("--install", is_flag=True, help="Set this clone's git up to merge records with it (once per clone).")
+@pass_session
+def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> None:
+    """Merge two clones' changes to one record field by field (git runs it; see the README).
+
+    The claims both sides added are all kept, each with an id of its own, and so are sources,
+    links and evidence; a field both changed differently gets conflict markers, and only that."""
+    from . import render
+    from .teamwork import install_merge_driver, run_merge_driver
+
+    if install:
+        for line in install_merge_driver(session.records.root):
+            render.message(line)
+        return
+    if len(files) not in (3, 4):
+        raise UsageError("merge-driver takes BASE OURS THEIRS [PATH], as git passes %O %A %B %P")
+    conflicts = run_merge_driver(
+        Path(files[0]), Path(files[1]), Path(files[2]), files[3] if len(files) > 3 else files[1]
+    )
+    if conflicts:
+        render.message(
+            f"incidents: {', '.join(conflicts)} changed differently on both sides: marked for you to choose",
+            stderr=True,
+        )
+        raise click.exceptions.Exit(1)
+
+
 @main.command()
 @click.argument("incident_id", metavar="ID")
 @format_option("table", "json", "yaml")
