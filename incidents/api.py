@@ -589,14 +589,20 @@ class Records:
     def merge(
         self, incident_id: str, into: str, reason: str | None = None, reformat: bool = False
     ) -> tuple[Incident, Path]:
-        """Mark a record merged into another (a second record of one event): it stays, with its
-        accounts, and every command on it names the one it went into. `into` must be a valid,
-        active incident other than itself."""
+        """Merge a second record of one event into another: its claims are carried over (each
+        with its source, and a note of the id it had), then it becomes a tombstone that every
+        command on it names the other from. `into` must be a valid, active incident other than
+        itself. The claims are written first, so a kill between the two writes leaves the claims
+        in both, and merging again carries none twice."""
         if into == incident_id:
             raise UsageError(f"--into: {incident_id} cannot be merged into itself")
         target = self.incident(into)
         if target.tombstone:
             raise DataError(f"--into: {target.tombstone}")
+        merged = self.incident(incident_id)
+        if merged.tombstone:
+            raise DataError(merged.tombstone)
+        self.store.update(into, lambda current: carried(merged, current), reformat)  # first: a kill leaves both
 
         def change(current: Incident) -> Incident:
             if current.tombstone:
@@ -689,6 +695,47 @@ def _change(entry: str) -> Change:
             removed += int(parts[1]) if parts[1].isdigit() else 0
             name = parts[2]
     return Change(commit, author, email, when, message, added, removed, name)
+
+
+def carried(merged: Incident, target: Incident) -> Incident:
+    """The target with the merged record's claims appended: each with an id free in the target,
+    its source listed there (under another key if the key is taken by another source), what
+    revises or retracts it following its new id, and a note of where it came from. A claim
+    carried before (by its note) is not carried again."""
+    origin = {claim_id: f"carried from {merged.id} {claim_id}" for claim_id in merged.claim_ids}
+    already = {c.note.rsplit("; ", 1)[-1] for c in target.claims if c.note}
+    renamed: dict[str, str] = {}
+    for number, claim in enumerate(merged.claims):
+        old_id = merged.claim_id(number)
+        if origin[old_id] in already:
+            continue
+        source, target = _source_for(claim.source, merged, target)
+        new_id = target.next_claim_id()
+        renamed[old_id] = new_id
+        note = f"{claim.note}; {origin[old_id]}" if claim.note else origin[old_id]
+        revises = renamed.get(claim.revises, claim.revises) if claim.revises else None
+        retracts = claim.retracts and replace(
+            claim.retracts, claim=renamed.get(claim.retracts.claim, claim.retracts.claim)
+        )
+        target = target.with_claim(
+            replace(claim, id=new_id, source=source, note=note, revises=revises, retracts=retracts)
+        )
+    return target
+
+
+def _source_for(source: Source, merged: Incident, target: Incident) -> tuple[Source, Incident]:
+    """A carried claim's source as the target will cite it, and the target listing it."""
+    if not source.key:
+        return source, target
+    listed = next((s for s in merged.sources if s.key == source.key), source)
+    keys = {s.key: s for s in target.sources}
+    key, number = source.key, 1
+    while key in keys and replace(keys[key], meta=NO_META) != replace(listed, meta=NO_META, key=key):
+        number += 1
+        key = f"{source.key[:56]}-{number}"  # another source under that key in the target
+    if key not in keys:
+        target = replace(target, sources=(*target.sources, replace(listed, key=key)))
+    return replace(source, key=key), target
 
 
 def _refuse_claims(incident: Incident) -> None:

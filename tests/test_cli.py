@@ -932,3 +932,25 @@ def test_standing_follows_its_documented_rules_in_list_and_show(make_records, cl
     [row] = json.loads(cli("--records", str(root), "list", "--format", "json").stdout)
     assert row["verification"] == expected
     assert re.search(rf"Standing\s+{expected}\b", cli("--records", str(root), "show", "2023-09-01-sotk").stdout)
+
+
+def test_merging_carries_the_claims_over_with_their_sources(make_records, cli):
+    zod = incident(
+        id="2023-09-01-zod",
+        sources=[{"key": "anews", "title": "Zod shelled"}],
+        claims=[claim(side="azerbaijan", source={"key": "anews"}), claim(side="azerbaijan", revises="c1")],
+    )
+    sotk = incident(sources=[{"key": "anews", "title": "Another article"}], claims=[claim(side="armenia")])
+    root = make_records(sotk, zod)
+    result = cli("--records", str(root), "merge", "2023-09-01-zod", "--into", "2023-09-01-sotk")
+    assert result.exit_code == 0, result.output
+    target = Store(root).load().get("2023-09-01-sotk").incident
+    assert target.claim_ids == ("c1", "c2", "c3")
+    first, second = target.claims[1], target.claims[2]
+    assert first.note == "carried from 2023-09-01-zod c1" and second.revises == target.claim_ids[1]
+    assert {s.title for s in target.sources} == {"Zod shelled", "Another article"}  # both kept, keys apart
+    assert next(s for s in target.sources if s.key == first.source.key).title == "Zod shelled"
+    assert len(Store(root).load().get("2023-09-01-zod").incident.claims) == 2  # the tombstone keeps its own
+    assert cli("--records", str(root), "check").exit_code == 0
+    summary = json.loads(cli("--records", str(root), "summary", "--format", "json").stdout)
+    assert summary["totals"]["incidents"] == 1  # counted once, in the incident it went into
