@@ -268,13 +268,37 @@ def _incident_block(entry: Listed, sides: Sides, namer: Namer) -> list[Renderabl
 # --- show -----------------------------------------------------------------------------------
 
 
-def _grid() -> Table:
-    """Label and value. Labels may wrap on a narrow terminal; values keep room for a date span."""
-    width = console().width
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", max_width=max(12, width - 30))
-    grid.add_column(overflow="fold", min_width=min(24, width // 2))
-    return grid
+NARROW = 60  # below this width, labels go above their values: two columns would crop letters
+
+
+class _Fields:
+    """Labels and values: two columns on a terminal wide enough, else each label on a line of
+    its own with its value below, so that no letter of a value is ever cropped."""
+
+    def __init__(self) -> None:
+        self.width = console().width
+        self.rows: list[tuple[str | Text, RenderableType]] = []
+
+    def add_row(self, label: str | Text, value: RenderableType) -> None:
+        self.rows.append((label, value))
+
+    def __rich__(self) -> RenderableType:
+        if self.width < NARROW:
+            parts: list[RenderableType] = []
+            for label, value in self.rows:
+                parts += [Text(label, style="bold") if isinstance(label, str) else label, indented(value)]
+            return Group(*parts)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", max_width=max(12, self.width - 30))
+        grid.add_column(overflow="fold", min_width=min(24, self.width // 2))
+        for label, value in self.rows:
+            grid.add_row(label, value)
+        return grid
+
+
+def _grid() -> _Fields:
+    """Label and value, laid out for the terminal's width (see _Fields)."""
+    return _Fields()
 
 
 def indented(renderable: RenderableType, by: int = 2) -> Padding:

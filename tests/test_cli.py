@@ -954,3 +954,21 @@ def test_merging_carries_the_claims_over_with_their_sources(make_records, cli):
     assert cli("--records", str(root), "check").exit_code == 0
     summary = json.loads(cli("--records", str(root), "summary", "--format", "json").stdout)
     assert summary["totals"]["incidents"] == 1  # counted once, in the incident it went into
+
+
+@pytest.mark.parametrize("columns", ["30", "40", "59", "60", "80", "120"])
+def test_show_keeps_every_letter_at_any_width(cli, monkeypatch, columns):
+    from .conftest import BUNDLED
+
+    monkeypatch.setenv("COLUMNS", columns)
+    out = cli("--records", str(BUNDLED), "show", "2023-09-01-kalbajar").stdout
+    assert max(len(line) for line in out.splitlines()) <= int(columns)
+
+    def squash(text):
+        return re.sub(r"[\s│─╭╮╰╯┌┐└┘]+", "", text)
+
+    record = Store(BUNDLED).load().get("2023-09-01-kalbajar").incident
+    texts = [record.title, record.notes, *(s.title for s in record.sources)]
+    texts += [c.statement for c in record.claims if c.statement] + [c.source.url for c in record.claims if c.source.url]
+    for text in filter(None, texts):
+        assert squash(text) in squash(out), text[:40]
