@@ -394,6 +394,9 @@ class Records:
     ) -> list[dict[str, str]]:
         settled = []
         for name in names:
+            if isinstance(name, dict):  # settled already, as it was typed (prompts.complete_draft)
+                settled.append(name)
+                continue
             chosen, note = self.settle_place(name, option, asker)
             settled.append(chosen)
             notes += [note] if note else []

@@ -444,8 +444,13 @@ def add(session: Session, interactive: bool | None, **values: Any) -> None:
 
     asking = can_ask(interactive)
     allow_duplicate, init = values.pop("allow_duplicate"), values.pop("init")
-    draft = complete_draft(IncidentDraft(**typed_values(values)), asking)
-    added = session.records.add(draft, TerminalAsker() if asking else None, allow_duplicate, init)
+    asker = TerminalAsker() if asking else None
+
+    def settle(typed: str) -> tuple[dict[str, str], str | None]:
+        return session.records.settle_place(typed, "--place", asker)
+
+    draft = complete_draft(IncidentDraft(**typed_values(values)), asking, settle)
+    added = session.records.add(draft, asker, allow_duplicate, init)
     render.added(added, session.records.store.display, [similar_note(o) for o in added.similar] if not asking else [])
 
 

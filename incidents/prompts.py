@@ -17,7 +17,7 @@ from .dates import needs_reference
 from .entry import ClaimValues, IncidentDraft, casualties, casualty_answer, read_date, side_id
 from .errors import IncidentsError, UsageError
 from .fields import Option, RecordType, options
-from .model import CASUALTY_KINDS, Sides
+from .model import CASUALTY_KINDS, Precision, Sides
 from .places import Resolution, fold
 from .text import strip_unsafe
 
@@ -140,9 +140,15 @@ CLAIM_QUESTIONS = (
 )  # fmt: skip
 
 
-def complete_draft(draft: IncidentDraft, asking: bool) -> IncidentDraft:
+Settle = Callable[[str], tuple[dict[str, str], str | None]]
+"""A place as typed, settled (an ambiguous one asked about at once), and a note for the person."""
+
+
+def complete_draft(draft: IncidentDraft, asking: bool, settle: Settle | None = None) -> IncidentDraft:
     """Ask for what `add` was not given: the date (and the statement's date a relative one
-    needs), the title; then, when questions were started at all, places, region and tags."""
+    needs), the title; then, when questions were started at all, the end date and precision,
+    places (each ambiguous one asked about as soon as it is typed, through `settle`), region,
+    tags and links."""
     options = _by_path(spec.INCIDENT)
     questions = asking and not (draft.date and draft.title)
     if questions and draft.date and needs_reference(draft.date) and not draft.reported:
@@ -157,9 +163,27 @@ def complete_draft(draft: IncidentDraft, asking: bool) -> IncidentDraft:
             click.echo(f"  {strip_unsafe(str(exc))}", err=True)
             draft.date = None
     draft.title = ask(draft.title, "--title", options["title"].question, asking)
+    if questions and not draft.end_date:
+        draft.end_date = ask_optional("Last day, for an incident of several days (Enter: one day)", _date_check)
+    if questions and not draft.date_precision:
+        usual = "days" if draft.end_date else "day"
+        kinds = click.Choice([str(p) for p in Precision])
+        draft.date_precision = click.prompt("How exact the date is", type=kinds, default=usual, err=True)
     for path in DRAFT_QUESTIONS if questions else ():
         setattr(draft, path, getattr(draft, path) or _ask_option(options[path]))
+        if path == "places" and settle is not None:
+            draft.places = [_settled_now(place, settle) for place in draft.places]
     return draft
+
+
+def _settled_now(place: Any, settle: Settle) -> Any:
+    """A place just typed, settled at once: an ambiguous name is asked about now, not at the end."""
+    if not isinstance(place, str):
+        return place
+    settled, note = settle(place)
+    if note:
+        click.echo(strip_unsafe(note), err=True)
+    return settled
 
 
 def complete_claim(values: ClaimValues, sides: Sides, asking: bool) -> ClaimValues:

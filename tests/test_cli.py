@@ -138,7 +138,10 @@ def test_missing_values_are_asked_for_on_a_terminal(cli, tmp_path):
         "last Sunday",  # relative: the date of the statement is asked for
         "9 March 2023",
         "A title",
-        "Sotk, Kut",  # places
+        "2023-03-06",  # the last day: two days
+        "",  # precision: days, as the end date says
+        "Sotk, Martuni",  # places: Martuni is two places, asked about at once
+        "2",
         "",  # region skipped
         "shelling",  # tags
         "",  # links to other incidents: none
@@ -146,8 +149,14 @@ def test_missing_values_are_asked_for_on_a_terminal(cli, tmp_path):
     result = cli("--records", str(tmp_path), "add", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "ambiguous" in result.output
+    assert result.output.index("can mean") < result.output.index("Region")  # asked when typed, not at the end
     added = Store(tmp_path).load().get("2023-03-05-sotk").incident
-    assert (added.place_names, added.region, added.tags) == (("Sotk", "Kut"), (), ("shelling",))
+    assert (added.place_names, added.region, added.tags) == (("Sotk", "Martuni"), (), ("shelling",))
+    assert (str(added.end_date), str(added.date_precision), added.places[1].means) == (
+        "2023-03-06",
+        "days",
+        "khojavend",
+    )
     assert "'last Sunday' in a statement of 2023-03-09, resolved to 2023-03-05" in added.notes
 
 
