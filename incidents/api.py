@@ -490,7 +490,9 @@ class Records:
                 break
             if again is None or not again(problems):
                 self.store.keep_aside(incident_id, edited)
-                raise RecordProblems([*problems, Problem(self.store.display(draft), 0, "", "the edit is kept here")])
+                raise RecordProblems(
+                    problems, after=f"nothing was written; the edit is kept in {self.store.display(draft)}"
+                )
             draft.write_text(problem_comments(problems) + edited, "utf-8")
         if not self.store.replace_if_unchanged(path, original, edited):
             self.store.keep_aside(incident_id, edited)
@@ -543,8 +545,8 @@ class Records:
                 " (keep the records directory in git to have one)"
             )
         result = subprocess.run(
-            [git, "-C", str(path.parent), "log", "--follow", "--numstat", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
-             "--", path.name],
+            [git, "-C", str(path.parent), "log", "--follow", "--diff-merges=first-parent", "--numstat",
+             "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--", path.name],
             capture_output=True, text=True, encoding="utf-8", errors="replace",
         )  # fmt: skip
         if result.returncode != 0:
@@ -567,8 +569,12 @@ class Records:
         kept = Evidence(file, sha256, size, retrieved or date.today(), source)
 
         def change(record: Incident) -> Incident:
-            if any(e.sha256 == sha256 for e in record.evidence):
-                return record  # kept already
+            earlier = next((e for e in record.evidence if e.sha256 == sha256), None)
+            if earlier is not None:
+                raise DataError(
+                    f"{incident_id} keeps this file already, as evidence/{earlier.file} (got {earlier.retrieved});"
+                    " nothing was written"
+                )
             return replace(record, evidence=(*record.evidence, kept))
 
         _, path, _ = self.store.update(incident_id, change, reformat)

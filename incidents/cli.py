@@ -129,6 +129,8 @@ class IncidentsGroup(click.Group):
         except RecordProblems as exc:  # every problem of the record, one line each
             for problem in exc.problems:
                 click.echo(f"incidents: error: {strip_unsafe(str(problem))}", err=True)
+            if exc.after:
+                click.echo(f"incidents: {strip_unsafe(exc.after)}", err=True)
             ctx.exit(exc.exit_code)
         except IncidentsError as exc:
             click.echo(f"incidents: error: {strip_unsafe(str(exc))}", err=True)

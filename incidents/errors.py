@@ -76,8 +76,9 @@ class Aborted(IncidentsError):
 class RecordProblems(DataError):
     """One or more problems in records; the message is the first, all are kept."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], after: str = "") -> None:
         self.problems = sorted(problems)
+        self.after = after  # a line to print after the problems (where an edit was kept)
         first = str(self.problems[0]) if self.problems else "invalid record"
         more = len(self.problems) - 1
         super().__init__(first + (f" (and {more} more problem{'s' * (more > 1)})" if more else ""))

@@ -42,6 +42,10 @@ class Unreadable(Exception):
     """One of the three versions is not a readable record: merge it as lines instead."""
 
 
+class Unmergeable(Unreadable):
+    """The three versions read, but what merging them as data gives is not a valid record."""
+
+
 def merge_texts(base: str, ours: str, theirs: str) -> Merged:
     """The three versions of one record file merged as data (see the module's docstring)."""
     old, mine, other = (_data(text) for text in (base, ours, theirs))
@@ -58,7 +62,7 @@ def merge_texts(base: str, ours: str, theirs: str) -> Merged:
     if not conflicts:
         incident, problems = incident_from_data(merged, "merged")
         if incident is None or problems:
-            raise Unreadable("; ".join(str(p) for p in problems) or "the merge is not a record")
+            raise Unmergeable("; ".join(str(p) for p in problems) or "the merge is not a record")
         return Merged(render_record(incident))
     return Merged(_marked(merged, conflicts), list(conflicts))
 
@@ -131,11 +135,11 @@ def _claims(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
         clash |= conflict
         if value is not None:
             result.append(value)
-    added_ours = [c for c in ours or [] if c["id"] not in old]
-    result += added_ours
+    result += [c for c in ours or [] if c["id"] not in old]
     taken = {c["id"] for c in result}
     renamed: dict[str, str] = {}
     said = [_without_id(c) for c in result]
+    added_theirs = []
     for claim in [c for c in theirs or [] if c["id"] not in old]:
         if _without_id(claim) in said:
             continue  # both added it alike
@@ -144,8 +148,9 @@ def _claims(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
             new_id, number = f"c{number}", number + 1
         renamed[claim["id"]] = new_id
         taken.add(new_id)
-        result.append({**claim, "id": new_id})
-    return [_renumbered(c, renamed) for c in result], clash
+        added_theirs.append({**claim, "id": new_id})
+    # Only theirs' new claims can name theirs' renumbered ids: ours' claims name ours' own.
+    return [*result, *(_renumbered(c, renamed) for c in added_theirs)], clash
 
 
 def _without_id(claim: dict[str, Any]) -> dict[str, Any]:

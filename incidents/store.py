@@ -330,6 +330,23 @@ def read_data(path: Path, display: str, root: Path | None = None) -> tuple[objec
     return parse_data(raw, display)
 
 
+_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>)( |$)", re.MULTILINE)
+
+
+def _conflict_marker(raw: bytes, display: str) -> Problem | None:
+    """git's conflict markers, left by a merge: named as such, not as a YAML error."""
+    found = _MARKER.search(raw)
+    if found is None:
+        return None
+    line = raw[: found.start()].count(b"\n") + 1
+    return Problem(
+        display,
+        line,
+        "",
+        "an unresolved merge conflict (git's <<<<<<< markers): choose a version and remove the markers",
+    )
+
+
 def parse_data(raw: bytes, display: str) -> tuple[object, list[Problem]]:
     """Bytes to plain data, with the size, encoding and YAML checks that protect the parser."""
     if len(raw) > MAX_RECORD_BYTES:
@@ -344,7 +361,8 @@ def parse_data(raw: bytes, display: str) -> tuple[object, list[Problem]]:
     try:
         return read_yaml(text.removeprefix("\ufeff")), []
     except YamlSyntaxError as exc:
-        return None, [Problem(display, max(exc.line, 1), "", f"YAML: {exc}")]
+        marker = _conflict_marker(raw, display)  # the likeliest reason, after a `git merge`
+        return None, [marker or Problem(display, max(exc.line, 1), "", f"YAML: {exc}")]
 
 
 def escape_unprintable(text: str) -> str:

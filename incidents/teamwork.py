@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import UsageError
-from .merging import Unreadable, merge_texts
+from .merging import Unmergeable, Unreadable, merge_texts
 
 DRIVER = "incidents"
 ATTRIBUTE = f"*.yaml merge={DRIVER}"
@@ -56,11 +56,16 @@ def run_merge_driver(base: Path, ours: Path, theirs: Path, shown: str) -> list[s
     texts = [path.read_text("utf-8", "replace") for path in (base, ours, theirs)]
     try:
         merged = merge_texts(*texts)
-    except Unreadable:
+    except Unreadable as exc:
+        why = (
+            "merged as data it is not a valid record"
+            if isinstance(exc, Unmergeable)
+            else "a version is not a readable record"
+        )
         merged_lines = subprocess.run(
             ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)]
         )
-        return [f"{shown} (not a readable record: merged as lines)"] if merged_lines.returncode else []
+        return [f"{shown} ({why}: {exc}; merged as lines)"] if merged_lines.returncode else []
     _write(ours, merged.text)
     return merged.conflicts
 

@@ -755,7 +755,12 @@ def test_an_invalid_edit_is_kept_aside_and_the_record_left_as_it_was(make_record
     before = snapshot(root)
     editor("open(p, 'w').write(text.replace(\"date: '2023-09-01'\", \"date: 'next week'\"))")
     result = cli("--records", str(root), "edit", "2023-09-01-sotk")
-    assert result.exit_code == 1 and "date:" in result.stderr and "the edit is kept here" in result.stderr
+    assert result.exit_code == 1 and "date:" in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith("the edit is kept in " + str(root / ".incidents" / "edits" / "2023-09-01-sotk.yaml"))
+    )
     assert snapshot(root) == before
     assert "date: 'next week'" in (root / ".incidents" / "edits" / "2023-09-01-sotk.yaml").read_text()
 
@@ -981,3 +986,12 @@ def test_show_keeps_every_letter_at_any_width(cli, monkeypatch, columns):
     texts += [c.statement for c in record.claims if c.statement] + [c.source.url for c in record.claims if c.source.url]
     for text in filter(None, texts):
         assert squash(text) in squash(out), text[:40]
+
+
+def test_the_same_evidence_twice_is_refused_and_says_when_it_was_kept(make_records, cli, tmp_path):
+    root = make_records(incident())
+    (tmp_path / "a.html").write_text("<html/>")
+    args = ["--records", str(root), "evidence", "add", "2023-09-01-sotk", str(tmp_path / "a.html")]
+    assert cli(*args, "--retrieved", "2023-09-02").exit_code == 0
+    again = cli(*args, "--retrieved", "2023-09-05")
+    assert again.exit_code == 1 and "keeps this file already" in again.stderr and "2023-09-02" in again.stderr

@@ -105,3 +105,39 @@ def test_claims_theirs_numbered_as_ours_did_take_new_ids_and_what_revises_them_f
     by_title = {c.source.title: c for c in record.claims}
     assert [c.id for c in record.claims] == ["c1", "c2", "c3", "c4"]
     assert by_title["C"].id == "c3" and by_title["D"].revises == "c3"  # theirs' c2 became c3, and D follows it
+
+
+def test_ours_claims_keep_naming_ours_when_theirs_are_renumbered():
+    """Found by a trial of two clones: ours' c7 retracting ours' c6 was pointed at theirs'."""
+    ours = BASE + "- side: azerbaijan\n  source: {title: B}\n- side: azerbaijan\n  source: {title: C}\n  retracts: c2\n"
+    theirs = BASE + "- side: armenia\n  source: {title: D}\n  revises: c1\n"
+    merged = merge_texts(BASE, ours, theirs)
+    from incidents.spec import incident_from_data
+    from incidents.yamlio import read_yaml
+
+    record, problems = incident_from_data(read_yaml(merged.text))
+    assert not merged.conflicts and not problems
+    by_title = {c.source.title: c for c in record.claims}
+    assert by_title["C"].retracts.claim == by_title["B"].id == "c2"  # ours, untouched
+    assert by_title["D"].id == "c4" and by_title["D"].revises == "c1"
+
+
+def test_log_shows_the_merge_and_check_names_leftover_markers(two_clones, cli):
+    import json
+
+    a, b = two_clones
+    cli("--records", str(a / "records"), "merge-driver", "--install")
+    added(cli, a, "azerbaijan", "One")
+    git(a, "commit", "-qam", "A's claim")
+    added(cli, b, "eu-mission", "Two")
+    git(b, "commit", "-qam", "B's claim")
+    git(a, "pull", "-q", "--no-rebase", "--no-edit", str(b), "main")
+    messages = [
+        c["message"]
+        for c in json.loads(cli("--records", str(a / "records"), "log", "2023-09-01-sotk", "-o", "json").stdout)
+    ]
+    assert messages[0].startswith("Merge") and "B's claim" in messages and "A's claim" in messages
+    path = a / "records" / "2023" / "2023-09-01-sotk.yaml"
+    path.write_text("<<<<<<< ours\ntitle: x\n=======\ntitle: y\n>>>>>>> theirs\n" + path.read_text().split("\n", 1)[1])
+    result = cli("--records", str(a / "records"), "check")
+    assert result.exit_code == 1 and "2023-09-01-sotk.yaml:1: an unresolved merge conflict" in result.stdout
