@@ -93,10 +93,12 @@ class IncidentsGroup(click.Group):
         """Every command takes the global options after its name too (`incidents check --records
         DIR`, as a pre-commit hook run from the records directory writes it), and refuses an
         empty value for any option or argument, naming it, rather than reading it as not given."""
-        cmd.params.append(
+        cmd.params += [
             click.Option(["--records", "records_again"], metavar="DIR", expose_value=False, callback=_records_after,
-                         help="Records directory (as before the command).")
-        )  # fmt: skip
+                         help="Records directory (as before the command)."),
+            click.Option(["--no-pager", "no_pager_again"], is_flag=True, expose_value=False, callback=_no_pager_after,
+                         help="Never page long tables (as before the command)."),
+        ]  # fmt: skip
         for param in cmd.params:
             _refuse_empty(param)
             completion = COMPLETIONS.get(param.name or "")
@@ -223,6 +225,11 @@ COMPLETIONS: dict[str, Callable[[click.Context, click.Parameter, str], list[str]
 }  # fmt: skip
 """What the shell completes, by parameter name: ids, sides, place names (commands and options
 are completed by click itself)."""
+
+
+def _no_pager_after(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["incidents.no_pager"] = True  # render.NO_PAGER; meta is shared by every context
 
 
 def _refuse_empty(param: click.Parameter) -> None:
@@ -527,7 +534,7 @@ def merge(session: Session, incident_id: str, into: str, reason: str | None, ref
               help="How far apart two statements' times may be and still agree.")  # fmt: skip
 @filter_options
 @limit_option
-@format_option("table", "json", "yaml")
+@format_option("table", "json", "csv", "yaml")
 @pass_session
 def diff(session: Session, incident_id: str | None, side_names: str | None, every: bool, tolerance: int,
          filters: Filters, limit: int | None, fmt: str) -> None:  # fmt: skip
@@ -541,10 +548,12 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
     )
     if incident_id:
         comparison = records.compare(records.full_id(incident_id), columns, every, tolerance)
-        render.output(fmt, comparison_data(comparison), lambda: render.comparison_view(comparison, records.sides()))
+        data = comparison_data(comparison)
+        shown_data = data["rows"] if fmt == "csv" else data  # one row per aspect
+        render.output(fmt, shown_data, lambda: render.comparison_view(comparison, records.sides()))
         return
     cap = (100 if fmt == "table" else 0) if limit is None else limit
-    if fmt != "table" and not columns:  # the rows the index keeps written, as they come
+    if fmt in ("json", "yaml") and not columns:  # the rows the index keeps written, as they come
         items, selection = records.stored(filters, {"json": "overview"}.get(fmt, f"overview_{fmt}"), cap)
         session.report(selection)
         render.stream(fmt, items, [])
@@ -559,7 +568,7 @@ def diff(session: Session, incident_id: str | None, side_names: str | None, ever
 @filter_options
 @click.option("--by", "breakdown", type=click.Choice(Breakdown.words()), default="month", show_default=True,
               help="How to break the incidents down.")  # fmt: skip
-@format_option("table", "json", "yaml")
+@format_option("table", "json", "csv", "yaml")
 @pass_session
 def summary(session: Session, filters: Filters, breakdown: str, fmt: str) -> None:
     """Totals, a timeline, who blames whom, and casualties as each side claims them."""
@@ -568,7 +577,9 @@ def summary(session: Session, filters: Filters, breakdown: str, fmt: str) -> Non
 
     result, selection = session.records.summarise(filters, Breakdown(breakdown))
     session.report(selection)
-    render.output(fmt, summary_data(result), lambda: render.summary_view(result, session.records.sides()))
+    data = summary_data(result)
+    shown = data["breakdown"]["counts"] if fmt == "csv" else data  # csv: the breakdown, a row a bucket
+    render.output(fmt, shown, lambda: render.summary_view(result, session.records.sides()))
 
 
 @main.command()
@@ -654,7 +665,7 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
 
 @main.command()
 @click.argument("incident_id", metavar="ID")
-@format_option("table", "json", "yaml")
+@format_option("table", "json", "csv", "yaml")
 @pass_session
 def log(session: Session, incident_id: str, fmt: str) -> None:
     """A record's history from git: who changed it, when, and how much (renames followed)."""
@@ -679,7 +690,7 @@ def path(session: Session, incident_id: str) -> None:
 
 @main.command()
 @click.argument("query", required=False, default="")
-@format_option("table", "json", "yaml")
+@format_option("table", "json", "csv", "yaml")
 @pass_session
 def places(session: Session, query: str, fmt: str) -> None:
     """List or search the gazetteer: every name of each place, and what contains it."""

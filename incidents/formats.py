@@ -80,6 +80,25 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "".join([csv_line(columns), *(csv_line([row.get(column) for column in columns]) for row in rows)])
 
 
+def flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested row as one CSV row: inner mappings become dotted columns (sides.armenia.initiator),
+    lists stay lists (to_csv joins them with '; ')."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flat(value, f"{name}.") if value else {name: None})
+        else:
+            out[name] = value
+    return out
+
+
+def flat_table(rows: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows flattened, and every column any of them has, in the order first seen."""
+    flattened = [flat(row) for row in rows]
+    return flattened, list(dict.fromkeys(key for row in flattened for key in row))
+
+
 def csv_line(values: Sequence[Any]) -> str:
     """One CSV line, as to_csv writes each row."""
     buffer = io.StringIO()

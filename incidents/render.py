@@ -24,7 +24,7 @@ from rich.text import Text
 
 from .compare import Cell, Comparison, Row, Verdict, Verification, place_text, weapon_text
 from .errors import Problem
-from .formats import csv_line, json_rows, to_csv, to_json
+from .formats import csv_line, flat_table, json_rows, to_csv, to_json
 from .model import CasualtyKind, Claim, Incident, Material, OutputFormat, Person, PlaceRef, Sides
 from .places import Gazetteer, Place, uncertain_note
 from .query import Listed
@@ -114,9 +114,9 @@ def output(
         text = to_json(data) + "\n"
     elif fmt == "yaml":
         text = dump_yaml(data)
-    elif fmt == "csv":
-        rows = data if isinstance(data, list) else [data]
-        text = to_csv(rows, columns or (list(rows[0]) if rows else []))
+    elif fmt == "csv":  # nested values in dotted columns (formats.flat)
+        rows, found = flat_table(data if isinstance(data, list) else [data])
+        text = to_csv(rows, columns or found)
     else:  # pragma: no cover - click restricts the choice
         raise ValueError(fmt)
     sys.stdout.write(text)

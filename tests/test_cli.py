@@ -995,3 +995,39 @@ def test_the_same_evidence_twice_is_refused_and_says_when_it_was_kept(make_recor
     assert cli(*args, "--retrieved", "2023-09-02").exit_code == 0
     again = cli(*args, "--retrieved", "2023-09-05")
     assert again.exit_code == 1 and "keeps this file already" in again.stderr and "2023-09-02" in again.stderr
+
+
+def test_every_read_command_with_a_table_offers_csv(make_records, cli):
+    import csv
+    import io
+
+    root = str(
+        make_records(
+            incident(
+                claims=[claim(side="armenia", initiator="azerbaijan"), claim(side="azerbaijan", initiator="armenia")]
+            )
+        )
+    )
+
+    def table(*args):
+        result = cli("--records", root, *args, "-o", "csv")
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+
+    [row] = table("diff")
+    assert (
+        row["id"] == "2023-09-01-sotk"
+        and row["sides.armenia.initiator"] == "azerbaijan"
+        and row["initiator_verdict"] == "conflict"
+    )
+    aspects = {r["key"]: r for r in table("diff", "2023-09-01-sotk")}
+    assert aspects["initiator"]["verdict"] == "conflict"
+    assert table("summary")[0] == {"label": "2023-09", "incidents": "1", "spanning": "0"}
+    places = {r["id"]: r for r in table("places", "Sotk")}
+    assert places["sotk"]["name"] == "Sotk"
+
+
+def test_no_pager_works_after_the_command_too(make_records, cli):
+    root = str(make_records(incident()))
+    assert cli("list", "--records", root, "--no-pager").exit_code == 0
+    assert cli("--no-pager", "--records", root, "list").exit_code == 0
