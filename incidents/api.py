@@ -314,7 +314,14 @@ class Records:
 
     def standing(self, incident: Incident) -> Verification:
         """How far the accounts recorded bear the incident out (compare.verification), judged on
-        the comparison `diff ID` makes, as the index judges it for `list`."""
+        the comparison `diff ID` makes, as the index judges it for `list`: read from the index
+        when it holds the incident's file as it is (as `incident()` leaves it), else judged here."""
+        path = self.store.path_for(incident.id)
+        stored = self.store.index().stored_row(f"{incident.id[:4]}/{incident.id}.yaml") if path.is_file() else None
+        if stored is not None:
+            entry = self.store.index().get(*self.store.key_of(path))
+            if entry is not None and entry[0] == incident and json.loads(stored).get("verification"):
+                return Verification(json.loads(stored)["verification"])
         spoke = default_columns(incident, self.sides())
         rows = compare(incident, self.sides(), spoke, self.gazetteer(), weapons=self.weapons()).rows
         return verification(incident, self.sides(), any(r.verdict == CONFLICT for r in rows))

@@ -268,6 +268,17 @@ class Index:
         """How many files hold an incident that could be read."""
         return self.db.execute("SELECT count(*) FROM files WHERE id IS NOT NULL").fetchone()[0]
 
+    def stored_row(self, relative: str, column: str = "listing") -> str | None:
+        """A file's row as the index keeps it written (column of `rendered`), if it has one."""
+        if column not in SIDE_TABLES["rendered"]:
+            raise ValueError(column)
+        query = f"SELECT r.{column} FROM files JOIN rendered r USING (num) WHERE files.path = ?"
+        try:
+            row = self.db.execute(query, (key_of(relative),)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
     def shown_with_id(self, incident_id: str) -> set[str]:
         """The files (as shown) whose incident has this id."""
         return {shown for (shown,) in self.db.execute("SELECT shown FROM files WHERE id = ?", (incident_id,))}

@@ -625,6 +625,10 @@ class Store:
         display = escape_unprintable(shown)
         return _File(path, display, (relative if os.sep == "/" else relative.replace(os.sep, "/"), status, display))
 
+    def key_of(self, path: Path) -> tuple[str, os.stat_result | None, str]:
+        """The key the index knows a record file by (see _identify)."""
+        return self._identify(str(path)).key
+
     def _relative_shown(self, path: str) -> str:
         return _below(path, self._cwd_text) or path
 
