@@ -216,6 +216,14 @@ class Records:
         selection.total = found
         return selection
 
+    def each(self, filters: Filters | None = None) -> tuple[Iterator[Incident], Selection]:
+        """The valid incidents that pass the filters, newest first, one at a time (an export of
+        100,000 holds one)."""
+        found, selection = self._choose(filters)
+        selection.total = found
+        query = f"SELECT entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {NEWEST_FIRST}"
+        return (entry[0] for (entry,) in self.synced().index.entries(query)), selection
+
     def listing(self, filters: Filters | None = None, limit: int = 0, typed: bool = False) -> Selection:
         """The valid incidents that pass the filters as `list` prints them, newest first, at most
         `limit` (0: all): `rows` as `list --format json` gives them, and with `typed`, the

@@ -664,6 +664,53 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
 
 
 @main.command()
+@filter_options
+@click.option(
+    "--format",
+    "-o",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "geojson"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: whole records; csv: a table (--table); geojson: the incidents on a map (docs/output.md).",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["claims", "incidents"]),
+    default="claims",
+    show_default=True,
+    help="With csv: a row per claim (the incident's columns repeated) or per incident.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write to FILE (whole, or not at all) instead of stdout.",
+)
+@pass_session
+def export(session: Session, filters: Filters, fmt: str, table: str, output: Path | None) -> None:  # fmt: skip
+    """Export the incidents that pass the filters, for spreadsheets, QGIS and other tools."""
+    from . import exports, render
+
+    records = session.records
+    incidents, selection = records.each(filters)
+    session.report(selection)
+    unplaced: list[str] = []
+    if fmt == "jsonl":
+        lines = exports.jsonl(incidents)
+    elif fmt == "csv":
+        lines = exports.csv_table(incidents, table, records.sides(), records.gazetteer())
+    else:
+        lines = exports.geojson(incidents, records.sides(), records.gazetteer(), unplaced)
+    records.store.write_out(lines, output)
+    if unplaced:
+        render.message(
+            f"{len(unplaced)} of {selection.total} incidents have no place with coordinates: left off the map",
+            stderr=True,
+        )
+
+
+@main.command()
 @click.argument("incident_id", metavar="ID")
 @format_option("table", "json", "csv", "yaml")
 @pass_session

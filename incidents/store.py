@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -822,6 +823,25 @@ class Store:
             raise
         _fsync_dir(folder)
         return f"{incident_id}/{name}", digest.hexdigest(), size
+
+    def write_out(self, lines: Iterable[str], output: Path | None) -> None:
+        """Text to stdout as it comes, or to a file whole or not at all (a temporary file beside
+        it, renamed when the last line is written: a kill leaves the old file or none)."""
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+            return
+        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.writelines(lines)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, output)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
 
     def keep_aside(self, incident_id: str, text: str) -> Path:
         """Keep an edit that could not be saved, in the index's folder (git ignores it), so that
