@@ -37,6 +37,7 @@ from .model import NO_META, Breakdown, Evidence, Incident, Sides, Source, Status
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
 from .query import CHOSEN, NEWEST_FIRST, Filters, PlaceMatcher, choose, gazetteer_matcher, keep_out, prepare, same_event
+from .spec import incident_from_data
 from .store import (
     Loaded,
     Record,
@@ -595,6 +596,62 @@ class Records:
         _, path, _ = self.store.update(incident_id, change, reformat)
         return kept, path
 
+    def import_jsonl(self, path: Path, write: bool = True, init: bool = False) -> Imported:
+        """Records from a JSON-lines file (as `export --format jsonl` writes it), each line one
+        whole record. Every line is read and validated first, and nothing is written unless all
+        are valid (each problem as FILE:line: field: message). A record already there, the same,
+        is passed over, so importing a file twice adds nothing; one already there and different
+        is an error, never overwritten. With `write` False, nothing is written (a dry run)."""
+        shown = str(path)
+        try:
+            lines = path.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{shown}: cannot read it: {exc}") from exc
+        sides = self.sides()
+        problems: list[Problem] = []
+        incoming: list[tuple[int, Incident]] = []
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(shown, number, "", f"not JSON: {exc.msg}"))
+                continue
+            incident, found = incident_from_data(data, shown, sides.ids)
+            problems += [replace(p, line=number) for p in found]
+            if incident is not None and not found:
+                incoming.append((number, incident))
+        if not self.root.is_dir() and not init:
+            raise UsageError(
+                f"records directory {self.store.display(self.root)} does not exist; pass --init to start one"
+            )
+        result = Imported()
+        for number, incident in incoming:
+            target = self.store.path_for(incident.id)
+            if target.exists():
+                existing = self.store.load_one(incident.id).records
+                if existing and existing[0].incident == incident:
+                    result.unchanged.append(incident.id)
+                else:
+                    problems.append(
+                        Problem(
+                            shown,
+                            number,
+                            "id",
+                            f"{incident.id} is recorded already, differently; nothing is overwritten",
+                        )
+                    )
+            else:
+                result.added.append(incident.id)
+        if problems:
+            raise RecordProblems(problems, after="nothing was imported")
+        if write:
+            for _, incident in incoming:
+                if incident.id in result.added:
+                    self.store.create(incident, exact=True)
+        return result
+
     def taking_claims(self, incident_id: str) -> None:
         """Refuse, before any question is asked, a claim to a record that takes none."""
         _refuse_claims(self.incident(incident_id))
@@ -685,6 +742,14 @@ def without_problem_comments(text: str) -> str:
     while lines and lines[0].startswith(PROBLEM_COMMENT):
         lines.pop(0)
     return "\n".join(lines)
+
+
+@dataclass
+class Imported:
+    """What an import added, and what it found recorded already, the same."""
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -710,6 +710,29 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
         )
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "-o",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: whole records, a line each, as `export` writes them.",
+)
+@click.option("--dry-run", is_flag=True, help="Read and check everything; write nothing, and say what would be added.")
+@click.option("--init", is_flag=True, help="Start the records directory if it does not exist.")
+@pass_session
+def import_command(session: Session, file: Path, fmt: str, dry_run: bool, init: bool) -> None:  # fmt: skip
+    """Import records: all or nothing; a record already there, the same, is passed over."""
+    from . import render
+
+    result = session.records.import_jsonl(file, write=not dry_run, init=init)
+    verb = "would add" if dry_run else "added"
+    render.message(f"{verb} {len(result.added)} records; {len(result.unchanged)} were recorded already, the same")
+
+
 @main.command()
 @click.argument("incident_id", metavar="ID")
 @format_option("table", "json", "csv", "yaml")

@@ -71,3 +71,36 @@ def test_a_source_cited_by_key_is_exported_as_the_incident_lists_it(cli, make_re
         "CivilNet",
         "https://www.civilnet.am/x",
     )
+
+
+def test_export_then_import_into_an_empty_directory_gives_the_same_records_byte_for_byte(cli, make_records, tmp_path):
+    from .conftest import claim, snapshot
+
+    root = make_records(
+        incident(claims=[claim(side="armenia"), claim(side="azerbaijan")]),
+        incident(id="2022-09-13-jermuk", date="2022-09-13", places=["Jermuk"]),
+    )
+    dump = tmp_path / "all.jsonl"
+    export(cli, root, "--output", str(dump))
+    copy = tmp_path / "copy"
+    dry = cli("--records", str(copy), "import", str(dump), "--dry-run", "--init")
+    assert dry.exit_code == 0 and "would add 2" in dry.stdout and not copy.exists()
+    assert cli("--records", str(copy), "import", str(dump), "--init").exit_code == 0
+    originals = {k: v for k, v in snapshot(root).items() if k.endswith(".yaml")}
+    assert {k: v for k, v in snapshot(copy).items() if k.endswith(".yaml")} == originals
+    again = cli("--records", str(copy), "import", str(dump))
+    assert again.exit_code == 0 and "added 0 records; 2 were recorded already" in again.stdout
+
+
+def test_an_import_with_one_bad_line_writes_nothing_and_names_the_line(cli, make_records, tmp_path):
+    from .conftest import snapshot
+
+    root = make_records(incident())
+    dump = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "2023-09-05-kut", "title": "t", "date": "2023-09-05"})
+    dump.write_text(good + "\n" + json.dumps({"id": "2023-09-06-x", "title": "t", "date": "soon"}) + "\n{broken\n")
+    before = snapshot(root)
+    result = cli("--records", str(root), "import", str(dump))
+    assert result.exit_code == 1 and snapshot(root) == before
+    assert f"{dump}:2: date:" in result.stderr and f"{dump}:3: not JSON" in result.stderr
+    assert "nothing was imported" in result.stderr
