@@ -133,3 +133,106 @@ def _points(incident: Incident, gazetteer: Gazetteer) -> list[list[float]]:
         if place and place.lat is not None and place.lon is not None and [place.lon, place.lat] not in points:
             points.append([place.lon, place.lat])  # longitude first
     return points
+
+
+# --- ACLED -------------------------------------------------------------------------------------
+
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "actor2", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "source",
+    "source_scale", "notes", "fatalities",
+)  # fmt: skip
+"""ACLED's column names, with their meanings in ACLED's codebook, for the columns a record can fill."""
+
+_TIME_PRECISION = {"day": 1, "days": 2, "week": 2, "month": 3}  # 1: the day; 2: within a week; 3: the month
+_SETTLEMENTS = {"village", "town", "city", "capital"}
+_DRONES = ("drone", "uav", "bayraktar", "loitering")
+_SHELLING = ("artillery", "mortar", "missile", "rocket", "grad", "howitzer", "shell", "smerch", "tank")
+
+
+def acled(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer) -> Iterator[str]:
+    """A row per incident in ACLED's columns, by the rules of docs/output.md: the event type from
+    the weapons named, the actors from the principal sides, the place from the gazetteer, and
+    the fatalities as ACLED codes them, the most conservative figure, with whose it is and what
+    the others say in the notes."""
+    yield csv_line(ACLED_COLUMNS)
+    for incident in incidents:
+        yield csv_line([_acled_row(incident, sides, gazetteer)[c] for c in ACLED_COLUMNS])
+
+
+def _acled_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[str, Any]:
+    event_type, sub_event = _acled_type(incident)
+    principal = [s for s in sides.principal if s in incident.claimants] or list(sides.principal[:1])
+    others = [s for s in sides.principal if s not in principal[:1]]
+    place, precision = _acled_place(incident, gazetteer)
+    fatalities, notes = _fatalities(incident, sides)
+    publishers = dict.fromkeys(
+        s.publisher for s in [*incident.sources, *(c.source for c in incident.claims)] if s.publisher
+    )
+    return {
+        "event_id_cnty": incident.id,
+        "event_date": incident.date.isoformat(),
+        "year": incident.date.year,
+        "time_precision": _TIME_PRECISION.get(str(incident.date_precision), 3),
+        "disorder_type": "Political violence",
+        "event_type": event_type,
+        "sub_event_type": sub_event,
+        "actor1": f"Military Forces of {sides.name(principal[0])}" if principal else None,
+        "actor2": f"Military Forces of {sides.name(others[0])}" if others else None,
+        "admin1": next((gazetteer.display(r, "english") for r in incident.region), None),
+        "admin2": None,
+        "location": place.name if place else None,
+        "latitude": place.lat if place else None,
+        "longitude": place.lon if place else None,
+        "geo_precision": precision,
+        "source": "; ".join(publishers) or None,
+        "source_scale": None,
+        "notes": notes,
+        "fatalities": fatalities,
+    }
+
+
+def _acled_type(incident: Incident) -> tuple[str, str]:
+    """Explosions/Remote violence when a claim names drones (Air/drone strike) or artillery,
+    mortars, rockets, missiles (Shelling/artillery/missile attack); else Battles, Armed clash."""
+    named = " ".join(w.name.casefold() for c in incident.claims for w in c.weapons)
+    if any(word in named for word in _DRONES):
+        return "Explosions/Remote violence", "Air/drone strike"
+    if any(word in named for word in _SHELLING):
+        return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    return "Battles", "Armed clash"
+
+
+def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Any, int | None]:
+    """The first place with coordinates: 1 when it is a settlement named, 2 for another place
+    (a road, a height, a district), 3 when only the region has them; None without any."""
+    named = [*incident.places, *(p for c in incident.claims for p in c.places)]
+    for names, settled in ((named, True), (list(incident.region), False)):
+        for name in names:
+            place = gazetteer.resolve_ref(name).place
+            if place and place.lat is not None and place.lon is not None:
+                return place, (1 if place.type in _SETTLEMENTS else 2) if settled else 3
+    return None, None
+
+
+def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, str]:
+    """ACLED's rule: the most conservative figure. Per side whose people were killed, the lowest
+    of the claimants' latest figures (the low end of a range or of "at least"); summed over the
+    sides. The notes say whose each figure is and what the other claimants say."""
+    from .compare import by_side, official_view
+
+    latest: dict[str, dict[str, Any]] = {}  # victim side -> claimant -> count
+    for claimant, claims in by_side(official_view(incident, sides)).items():
+        for claim in claims:
+            for figure in claim.casualties:
+                if str(figure.kind) == "killed":
+                    latest.setdefault(figure.side, {})[claimant] = figure.count
+    total, notes = 0, []
+    for victim, said in latest.items():
+        lowest = min(said.items(), key=lambda kv: kv[1].low)
+        total += lowest[1].low
+        others = [f"{sides.name(c)} says {count.to_data()}" for c, count in said.items() if c != lowest[0]]
+        note = f"{sides.name(victim)} killed: {lowest[1].low} per {sides.name(lowest[0])}"
+        notes.append(note + (f" ({'; '.join(others)})" if others else ""))
+    title = incident.title
+    return (total if latest else None), "; ".join([title, *notes])

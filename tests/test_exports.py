@@ -104,3 +104,30 @@ def test_an_import_with_one_bad_line_writes_nothing_and_names_the_line(cli, make
     assert result.exit_code == 1 and snapshot(root) == before
     assert f"{dump}:2: date:" in result.stderr and f"{dump}:3: not JSON" in result.stderr
     assert "nothing was imported" in result.stderr
+
+
+def test_acled_codes_the_most_conservative_figure_and_says_whose_it_is(cli, make_records):
+    from .conftest import claim
+
+    claims = [
+        claim(side="armenia", initiator="azerbaijan", casualties={"armenia": {"killed": 3}}, weapons=["artillery"]),
+        claim(side="azerbaijan", initiator="armenia", casualties={"armenia": {"killed": "10+"}}),
+    ]
+    root = make_records(incident(claims=claims, region=["Gegharkunik"]))
+    [row] = csv.DictReader(io.StringIO(export(cli, root, "-o", "acled").stdout))
+    assert row["fatalities"] == "3" and "Armenia killed: 3 per Armenia (Azerbaijan says 10+)" in row["notes"]
+    assert (row["event_type"], row["sub_event_type"]) == (
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    )
+    assert (row["event_date"], row["year"], row["time_precision"]) == ("2023-09-01", "2023", "1")
+    assert (
+        row["location"] == "Sotk" and row["geo_precision"] == "1" and float(row["longitude"]) > float(row["latitude"])
+    )
+
+
+def test_acled_leaves_fatalities_empty_when_no_one_gives_a_figure(cli):
+    rows = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export(cli, BUNDLED, "-o", "acled").stdout))}
+    assert rows["2023-08-28-border-crossfire"]["fatalities"] == ""  # never an invented 0
+    assert rows["2023-09-01-kalbajar"]["fatalities"] == "3"  # the Armenian MoD's "three killed", the only figure
+    assert list(rows["2023-09-01-kalbajar"])[:4] == ["event_id_cnty", "event_date", "year", "time_precision"]
