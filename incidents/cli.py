@@ -669,10 +669,10 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
     "--format",
     "-o",
     "fmt",
-    type=click.Choice(["jsonl", "csv", "geojson", "acled"]),
+    type=click.Choice(["jsonl", "csv", "geojson", "acled", "ucdp"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: whole records; csv: a table (--table); geojson: a map; acled: ACLED's columns (docs/output.md).",
+    help="jsonl: whole records; csv: a table (--table); geojson: a map; acled, ucdp: their columns (docs/output.md).",
 )
 @click.option(
     "--table",
@@ -702,6 +702,8 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
         lines = exports.csv_table(incidents, table, records.sides(), records.gazetteer())
     elif fmt == "acled":
         lines = exports.acled(incidents, records.sides(), records.gazetteer())
+    elif fmt == "ucdp":
+        lines = exports.ucdp(incidents, records.sides(), records.gazetteer())
     else:
         lines = exports.geojson(incidents, records.sides(), records.gazetteer(), unplaced)
     records.store.write_out(lines, output)

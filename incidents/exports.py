@@ -236,3 +236,82 @@ def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, str]:
         notes.append(note + (f" ({'; '.join(others)})" if others else ""))
     title = incident.title
     return (total if latest else None), "; ".join([title, *notes])
+
+
+# --- UCDP GED ----------------------------------------------------------------------------------
+
+UCDP_COLUMNS = (
+    "id", "year", "type_of_violence", "side_a", "side_b", "adm_1", "where_coordinates", "latitude", "longitude",
+    "where_prec", "date_start", "date_end", "date_prec", "deaths_a", "deaths_b", "deaths_civilians", "best", "low",
+    "high", "source_article",
+)  # fmt: skip
+"""UCDP GED's column names, with their meanings in UCDP's codebook, for the columns a record can fill."""
+
+_DATE_PREC = {"day": 1, "days": 2, "week": 3, "month": 4}  # 1: the day; 2: 2-6 days; 3: a week; 4: a month
+
+
+def ucdp(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer) -> Iterator[str]:
+    """A row per incident in UCDP GED's columns (docs/output.md gives the rules): deaths per side
+    by the lowest figure given for each, `low` and `high` from the lowest and highest figures,
+    and `best` only where every claimant gives the same figure (an estimate is UCDP's own
+    judgment, never made up here)."""
+    yield csv_line(UCDP_COLUMNS)
+    for incident in incidents:
+        row = _ucdp_row(incident, sides, gazetteer)
+        yield csv_line([row[c] for c in UCDP_COLUMNS])
+
+
+def _ucdp_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[str, Any]:
+    principal = list(sides.principal[:2])
+    place, precision = _acled_place(incident, gazetteer)
+    killed = _killed(incident, sides)  # (victim side, civilian) -> claimant -> count
+    start, end = incident.span
+
+    def lowest(keys: Iterable[tuple[str, bool]]) -> int | None:
+        found = [min(c.low for c in killed[k].values()) for k in keys if k in killed]
+        return sum(found) if found else None
+
+    lows = [min(c.low for c in said.values()) for said in killed.values()]
+    highs = [_highest(said.values()) for said in killed.values()]  # None: some figure has no upper bound
+    agreed = [next(iter(said.values())) for said in killed.values() if len({str(c) for c in said.values()}) == 1]
+    exact = len(agreed) == len(killed) and all(c.low == c.high for c in agreed)
+    return {
+        "id": incident.id,
+        "year": incident.date.year,
+        "type_of_violence": 1,  # state-based: the armed forces of two states
+        "side_a": f"Government of {sides.name(principal[0])}" if principal else None,
+        "side_b": f"Government of {sides.name(principal[1])}" if len(principal) > 1 else None,
+        "adm_1": next((gazetteer.display(r, "english") for r in incident.region), None),
+        "where_coordinates": place.name if place else None,
+        "latitude": place.lat if place else None,
+        "longitude": place.lon if place else None,
+        "where_prec": {1: 1, 2: 2, 3: 4}.get(precision or 0),
+        "date_start": start.isoformat(),
+        "date_end": end.isoformat(),
+        "date_prec": _DATE_PREC.get(str(incident.date_precision), 4),
+        "deaths_a": lowest([(principal[0], False)]) if principal else None,
+        "deaths_b": lowest([(principal[1], False)]) if len(principal) > 1 else None,
+        "deaths_civilians": lowest([k for k in killed if k[1]]),
+        "best": sum(c.low for c in agreed) if killed and exact else None,
+        "low": sum(lows) if killed else None,
+        "high": sum(h for h in highs if h is not None) if killed and None not in highs else None,
+        "source_article": "; ".join(str(s) for s in incident.sources) or None,
+    }
+
+
+def _highest(counts: Iterable[Any]) -> int | None:
+    highs = [c.high for c in counts]
+    return None if any(h is None for h in highs) else max(highs)
+
+
+def _killed(incident: Incident, sides: Sides) -> dict[tuple[str, bool], dict[str, Any]]:
+    """Each claimant's latest figure of each side's killed, soldiers and civilians apart."""
+    from .compare import by_side, official_view
+
+    found: dict[tuple[str, bool], dict[str, Any]] = {}
+    for claimant, claims in by_side(official_view(incident, sides)).items():
+        for claim in claims:
+            for figure in claim.casualties:
+                if str(figure.kind) == "killed":
+                    found.setdefault((figure.side, figure.civilian), {})[claimant] = figure.count
+    return found

@@ -131,3 +131,36 @@ def test_acled_leaves_fatalities_empty_when_no_one_gives_a_figure(cli):
     assert rows["2023-08-28-border-crossfire"]["fatalities"] == ""  # never an invented 0
     assert rows["2023-09-01-kalbajar"]["fatalities"] == "3"  # the Armenian MoD's "three killed", the only figure
     assert list(rows["2023-09-01-kalbajar"])[:4] == ["event_id_cnty", "event_date", "year", "time_precision"]
+
+
+def test_ucdp_gives_low_and_high_from_the_figures_and_best_only_where_all_agree(cli, make_records):
+    from .conftest import claim
+
+    two = [
+        claim(side="armenia", casualties={"armenia": {"killed": 3}}),
+        claim(side="azerbaijan", casualties={"armenia": {"killed": "5-8"}, "azerbaijan": {"killed": 1}}),
+    ]
+    agreed = [
+        claim(side="armenia", casualties={"armenia": {"killed": 2}}),
+        claim(side="azerbaijan", casualties={"armenia": {"killed": 2}}),
+    ]
+    unbounded = [claim(side="armenia", casualties={"armenia": {"killed": "4+"}})]
+    root = make_records(
+        incident(claims=two),
+        incident(id="2023-09-02-kut", date="2023-09-02", claims=agreed),
+        incident(id="2023-09-03-kut", date="2023-09-03", claims=unbounded),
+    )
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export(cli, root, "-o", "ucdp").stdout))}
+    first = rows["2023-09-01-sotk"]
+    assert (first["deaths_a"], first["deaths_b"], first["low"], first["high"], first["best"]) == (
+        "3",
+        "1",
+        "4",
+        "9",
+        "",
+    )
+    assert (
+        rows["2023-09-02-kut"]["best"] == "2" and rows["2023-09-02-kut"]["low"] == rows["2023-09-02-kut"]["high"] == "2"
+    )
+    assert (rows["2023-09-03-kut"]["low"], rows["2023-09-03-kut"]["high"]) == ("4", "")  # "at least 4": no upper bound
+    assert first["date_prec"] == "1" and first["type_of_violence"] == "1"
