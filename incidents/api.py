@@ -22,7 +22,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -224,6 +224,22 @@ class Records:
         selection.total = found
         query = f"SELECT entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {NEWEST_FIRST}"
         return (entry[0] for (entry,) in self.synced().index.entries(query)), selection
+
+    def export_sqlite(self, incidents: Iterable[Incident], output: Path) -> dict[str, Any]:
+        """The incidents as a database for Datasette at `output`, and its metadata beside it
+        (`<name>.metadata.json`); both written whole, or not at all."""
+        from .exports import sqlite_export
+
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.unlink(missing_ok=True)
+
+        try:
+            metadata = sqlite_export(incidents, self.sides(), self.gazetteer(), str(tmp), self.standing)
+            self.store.write_out([json.dumps(metadata, indent=2) + "\n"], output.with_suffix(".metadata.json"))
+            os.replace(tmp, output)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return metadata
 
     def listing(self, filters: Filters | None = None, limit: int = 0, typed: bool = False) -> Selection:
         """The valid incidents that pass the filters as `list` prints them, newest first, at most

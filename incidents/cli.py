@@ -669,10 +669,10 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
     "--format",
     "-o",
     "fmt",
-    type=click.Choice(["jsonl", "csv", "geojson", "acled", "ucdp"]),
+    type=click.Choice(["jsonl", "csv", "geojson", "acled", "ucdp", "sqlite"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: whole records; csv: a table (--table); geojson: a map; acled, ucdp: their columns (docs/output.md).",
+    help="jsonl: whole records; csv: a table (--table); geojson: a map; acled, ucdp: their columns; sqlite: for Datasette.",
 )
 @click.option(
     "--table",
@@ -695,6 +695,14 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
     records = session.records
     incidents, selection = records.each(filters)
     session.report(selection)
+    if fmt == "sqlite":
+        if output is None:
+            raise UsageError("--format sqlite writes a database: give it a file with --output")
+        records.export_sqlite(incidents, output)
+        render.message(
+            f"wrote {output} and {output.with_suffix('.metadata.json')}; browse with `datasette {output} --metadata {output.with_suffix('.metadata.json')}`"
+        )
+        return
     unplaced: list[str] = []
     if fmt == "jsonl":
         lines = exports.jsonl(incidents)

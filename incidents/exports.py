@@ -315,3 +315,124 @@ def _killed(incident: Incident, sides: Sides) -> dict[tuple[str, bool], dict[str
                 if str(figure.kind) == "killed":
                     found.setdefault((figure.side, figure.civilian), {})[claimant] = figure.count
     return found
+
+
+# --- SQLite, for Datasette ---------------------------------------------------------------------
+
+SQLITE_SCHEMA = (
+    "CREATE TABLE incidents (id TEXT PRIMARY KEY, date TEXT NOT NULL, end_date TEXT, date_precision TEXT,"
+    " title TEXT NOT NULL, status TEXT, merged_into TEXT, region TEXT, places TEXT, tags TEXT, sides TEXT,"
+    " initiator TEXT, verification TEXT, notes TEXT)",
+    "CREATE TABLE claims (incident_id TEXT NOT NULL REFERENCES incidents(id), claim_id TEXT NOT NULL, side TEXT,"
+    " by TEXT, stance TEXT, reported TEXT, initiator TEXT, statement TEXT, source_title TEXT, source_publisher TEXT,"
+    " source_date TEXT, source_url TEXT, PRIMARY KEY (incident_id, claim_id))",
+    "CREATE TABLE casualties (incident_id TEXT NOT NULL, claim_id TEXT NOT NULL, side TEXT NOT NULL,"
+    " civilian INTEGER NOT NULL, kind TEXT NOT NULL, count TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER,"
+    " FOREIGN KEY (incident_id, claim_id) REFERENCES claims(incident_id, claim_id))",
+    "CREATE TABLE sources (incident_id TEXT NOT NULL REFERENCES incidents(id), key TEXT, title TEXT,"
+    " publisher TEXT, date TEXT, url TEXT)",
+    "CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT, country TEXT, latitude REAL,"
+    " longitude REAL)",
+    "CREATE TABLE incident_places (incident_id TEXT NOT NULL REFERENCES incidents(id),"
+    " place_id TEXT NOT NULL REFERENCES places(id), PRIMARY KEY (incident_id, place_id))",
+    "CREATE TABLE links (incident_id TEXT NOT NULL REFERENCES incidents(id), type TEXT NOT NULL, target_id TEXT NOT NULL)",
+)  # fmt: skip
+FACETS = {
+    "incidents": ["status", "date_precision", "initiator", "verification"],
+    "claims": ["side", "stance", "source_publisher"],
+    "casualties": ["side", "kind", "civilian"],
+    "places": ["type", "country"],
+}
+
+
+def sqlite_export(
+    incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer, target: Any, standing: Any
+) -> dict[str, Any]:
+    """A database of the incidents, one table per kind, with keys, foreign keys and full-text
+    search (when SQLite has FTS5), written to `target` (a path); returns Datasette's metadata
+    for it (titles, descriptions, facets). `standing(incident)` gives its verification."""
+    import sqlite3
+
+    db = sqlite3.connect(target)
+    try:
+        for statement in SQLITE_SCHEMA:
+            db.execute(statement)
+        seen_places: set[str] = set()
+        for incident in incidents:
+            _sqlite_rows(db, incident, sides, gazetteer, seen_places, standing(incident))
+        searchable = _full_text(db)
+        db.commit()
+    finally:
+        db.close()
+    return _metadata(searchable)
+
+
+def _sqlite_rows(
+    db: Any, incident: Incident, sides: Sides, gazetteer: Gazetteer, seen: set[str], standing: Any
+) -> None:
+    verdict = started_by(incident, sides)
+    db.execute(
+        "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (incident.id, incident.date.isoformat(), incident.end_date.isoformat() if incident.end_date else None,
+         str(incident.date_precision), incident.title, str(incident.status), incident.merged_into,
+         "; ".join(incident.region), "; ".join(incident.place_names), "; ".join(incident.tags),
+         "; ".join(incident.claimants), str(verdict) if verdict else None, str(standing), incident.notes),
+    )  # fmt: skip
+    for source in incident.sources:
+        db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", (incident.id, source.key, source.title,
+                   source.publisher, source.date.isoformat() if source.date else None, source.url))  # fmt: skip
+    for number, claim in enumerate(incident.claims):
+        cells = _claim_cells(incident, number, gazetteer)
+        claim_id, side, by, stance, reported, initiator = cells[:6]
+        db.execute("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (incident.id, claim_id, side, by, stance, reported, initiator, *cells[8:]))  # fmt: skip
+        for figure in claim.casualties:
+            db.execute("INSERT INTO casualties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (incident.id, claim_id, figure.side, figure.civilian, str(figure.kind),
+                        str(figure.count.to_data()), figure.count.low, figure.count.high))  # fmt: skip
+    for place_id in _place_ids(
+        [*incident.places, *incident.region, *(p for c in incident.claims for p in c.places)], gazetteer
+    ):
+        if place_id not in seen:
+            place = gazetteer.places[place_id]
+            db.execute("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)",
+                       (place.id, place.name, place.type, place.country, place.lat, place.lon))  # fmt: skip
+            seen.add(place_id)
+        db.execute("INSERT OR IGNORE INTO incident_places VALUES (?, ?)", (incident.id, place_id))
+    for link in incident.links:
+        db.execute("INSERT INTO links VALUES (?, ?, ?)", (incident.id, str(link.type), link.id))
+
+
+def _full_text(db: Any) -> bool:
+    """Full-text search over titles, notes and statements, as Datasette finds it (`<table>_fts`)."""
+    import sqlite3
+
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE incidents_fts USING fts5(title, notes, content='incidents', content_rowid='rowid')"
+        )
+        db.execute("INSERT INTO incidents_fts (rowid, title, notes) SELECT rowid, title, notes FROM incidents")
+        db.execute(
+            "CREATE VIRTUAL TABLE claims_fts USING fts5(statement, source_title, content='claims', content_rowid='rowid')"
+        )
+        db.execute(
+            "INSERT INTO claims_fts (rowid, statement, source_title) SELECT rowid, statement, source_title FROM claims"
+        )
+    except sqlite3.OperationalError:  # an SQLite built without FTS5: the tables, without search
+        return False
+    return True
+
+
+def _metadata(searchable: bool) -> dict[str, Any]:
+    tables: dict[str, Any] = {name: {"facets": facets} for name, facets in FACETS.items()}
+    tables["incidents"]["description"] = "One row per incident; its accounts are in claims."
+    tables["claims"]["description"] = "Every statement of every side, as said, with its source."
+    tables["casualties"]["description"] = "Each figure a claim gives, as given (count), with its bounds."
+    if searchable:
+        tables["incidents"]["fts_table"] = "incidents_fts"
+        tables["claims"]["fts_table"] = "claims_fts"
+    return {
+        "title": "Border incidents",
+        "description": "Exported by `incidents export --format sqlite`: every account kept as said.",
+        "databases": {"*": {"tables": tables}},
+    }

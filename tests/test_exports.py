@@ -164,3 +164,31 @@ def test_ucdp_gives_low_and_high_from_the_figures_and_best_only_where_all_agree(
     )
     assert (rows["2023-09-03-kut"]["low"], rows["2023-09-03-kut"]["high"]) == ("4", "")  # "at least 4": no upper bound
     assert first["date_prec"] == "1" and first["type_of_violence"] == "1"
+
+
+def test_sqlite_export_has_keys_facets_and_full_text_search_for_datasette(cli, tmp_path):
+    import sqlite3
+
+    target = tmp_path / "incidents.sqlite"
+    export(cli, BUNDLED, "-o", "sqlite", "--output", str(target))
+    db = sqlite3.connect(target)
+    assert db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 7
+    claims = sum(len(r.incident.claims) for r in Store(BUNDLED).load().records)
+    assert db.execute("SELECT count(*) FROM claims").fetchone()[0] == claims
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    figures = db.execute(
+        "SELECT count, low FROM casualties WHERE incident_id = '2023-09-01-kalbajar' AND side = 'armenia' AND kind = 'killed'"
+    ).fetchall()
+    assert figures == [("3", 3)]  # "the loss of three Armenian soldiers"
+    found = db.execute(
+        "SELECT i.id FROM incidents_fts f JOIN incidents i ON i.rowid = f.rowid WHERE incidents_fts MATCH 'drones'"
+    ).fetchall()
+    assert found == [("2023-09-01-kalbajar",)]
+    metadata = json.loads((tmp_path / "incidents.metadata.json").read_text())
+    assert "verification" in metadata["databases"]["*"]["tables"]["incidents"]["facets"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_sqlite_export_needs_a_file(cli):
+    result = cli("--records", str(BUNDLED), "export", "-o", "sqlite")
+    assert result.exit_code == 2 and "--output" in result.stderr
