@@ -669,7 +669,7 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
     "--format",
     "-o",
     "fmt",
-    type=click.Choice(["jsonl", "csv", "geojson", "acled", "ucdp", "sqlite"]),
+    type=click.Choice(["jsonl", "csv", "geojson", "acled", "ucdp", "sqlite", "datapackage"]),
     default="jsonl",
     show_default=True,
     help="jsonl: whole records; csv: a table (--table); geojson: a map; acled, ucdp: their columns; sqlite: for Datasette.",
@@ -702,6 +702,13 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
         render.message(
             f"wrote {output} and {output.with_suffix('.metadata.json')}; browse with `datasette {output} --metadata {output.with_suffix('.metadata.json')}`"
         )
+        return
+    if fmt == "datapackage":
+        if output is None:
+            raise UsageError("--format datapackage writes a folder: give it with --output")
+        files = exports.datapackage(incidents, records.sides(), records.gazetteer())
+        records.store.write_folder(output, files)
+        render.message(f"wrote {', '.join(files)} in {output}")
         return
     unplaced: list[str] = []
     if fmt == "jsonl":

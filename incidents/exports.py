@@ -436,3 +436,52 @@ def _metadata(searchable: bool) -> dict[str, Any]:
         "description": "Exported by `incidents export --format sqlite`: every account kept as said.",
         "databases": {"*": {"tables": tables}},
     }
+
+
+# --- a frictionless data package ---------------------------------------------------------------
+
+_DATES = {"date", "end_date", "source_date"}  # `reported` may hold a time too: a string
+
+
+def datapackage(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer) -> dict[str, str]:
+    """A Frictionless Data Package: `incidents.csv` and `claims.csv` (as `--table incidents` and
+    `--table claims` give them) and `datapackage.json` with a Table Schema for each (field
+    types, primary keys, the claims' foreign key to their incident). Returns file name -> text."""
+    tolls = casualty_columns(sides)
+    incident_rows, claim_rows = [csv_line(INCIDENT_COLUMNS)], [csv_line([*INCIDENT_COLUMNS, *CLAIM_COLUMNS, *tolls])]
+    for incident in incidents:
+        head = _incident_cells(incident, sides, gazetteer)
+        incident_rows.append(csv_line(head))
+        for number, claim in enumerate(incident.claims):
+            claim_rows.append(csv_line([*head, *_claim_cells(incident, number, gazetteer), *_tolls(claim, tolls)]))
+    claims_fields = [*INCIDENT_COLUMNS, *CLAIM_COLUMNS, *tolls]
+    package = {
+        "name": "border-incidents",
+        "title": "Border incidents, every account as said",
+        "profile": "tabular-data-package",
+        "resources": [
+            _resource("incidents", INCIDENT_COLUMNS, ["incident_id"], []),
+            _resource(
+                "claims",
+                claims_fields,
+                ["incident_id", "claim_id"],
+                [{"fields": "incident_id", "reference": {"resource": "incidents", "fields": "incident_id"}}],
+            ),
+        ],
+    }
+    return {
+        "incidents.csv": "".join(incident_rows),
+        "claims.csv": "".join(claim_rows),
+        "datapackage.json": json.dumps(package, indent=2) + "\n",
+    }
+
+
+def _resource(name: str, columns: Iterable[str], key: list[str], foreign: list[dict[str, Any]]) -> dict[str, Any]:
+    fields = [{"name": c, "type": "date" if c in _DATES else "string"} for c in columns]
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": key}
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return {
+        "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+        "mediatype": "text/csv", "encoding": "utf-8", "schema": schema,
+    }  # fmt: skip

@@ -843,6 +843,12 @@ class Store:
                 os.unlink(tmp)
             raise
 
+    def write_folder(self, folder: Path, files: dict[str, str]) -> None:
+        """Files written into a folder, each whole (made if need be; others in it are left)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            self.write_out([text], folder / name)
+
     def keep_aside(self, incident_id: str, text: str) -> Path:
         """Keep an edit that could not be saved, in the index's folder (git ignores it), so that
         nothing typed is lost: `.incidents/edits/<id>.yaml`."""

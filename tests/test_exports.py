@@ -192,3 +192,25 @@ def test_sqlite_export_has_keys_facets_and_full_text_search_for_datasette(cli, t
 def test_sqlite_export_needs_a_file(cli):
     result = cli("--records", str(BUNDLED), "export", "-o", "sqlite")
     assert result.exit_code == 2 and "--output" in result.stderr
+
+
+def test_datapackage_has_a_table_schema_for_each_csv_that_its_rows_fit(cli, tmp_path):
+    folder = tmp_path / "package"
+    export(cli, BUNDLED, "-o", "datapackage", "--output", str(folder))
+    package = json.loads((folder / "datapackage.json").read_text())
+    assert package["profile"] == "tabular-data-package"
+    ids = set()
+    for resource in package["resources"]:
+        rows = list(csv.DictReader(io.StringIO((folder / resource["path"]).read_text())))
+        fields = [f["name"] for f in resource["schema"]["fields"]]
+        assert rows and list(rows[0]) == fields  # the header is the schema's fields, in order
+        keys = [tuple(r[k] for k in resource["schema"]["primaryKey"]) for r in rows]
+        assert len(keys) == len(set(keys))  # the primary key is one
+        for row in rows:  # dates are dates
+            for field in resource["schema"]["fields"]:
+                if field["type"] == "date" and row[field["name"]]:
+                    assert len(row[field["name"]]) == 10 and row[field["name"]][4] == "-"
+        if resource["name"] == "incidents":
+            ids = {r["incident_id"] for r in rows}
+        else:  # every claim's incident is there
+            assert {r["incident_id"] for r in rows} <= ids
