@@ -234,7 +234,7 @@ class Records:
         tmp.unlink(missing_ok=True)
 
         try:
-            metadata = sqlite_export(incidents, self.sides(), self.gazetteer(), str(tmp), self.standing)
+            metadata = sqlite_export(incidents, self.sides(), self.gazetteer(), str(tmp), self.standing, output.stem)
             self.store.write_out([json.dumps(metadata, indent=2) + "\n"], output.with_suffix(".metadata.json"))
             os.replace(tmp, output)
         finally:

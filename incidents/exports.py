@@ -346,11 +346,12 @@ FACETS = {
 
 
 def sqlite_export(
-    incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer, target: Any, standing: Any
+    incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer, target: Any, standing: Any, name: str
 ) -> dict[str, Any]:
     """A database of the incidents, one table per kind, with keys, foreign keys and full-text
     search (when SQLite has FTS5), written to `target` (a path); returns Datasette's metadata
-    for it (titles, descriptions, facets). `standing(incident)` gives its verification."""
+    for it (titles, descriptions, facets), under the database's `name` (the final file's name
+    without its ending, as Datasette names it). `standing(incident)` gives its verification."""
     import sqlite3
 
     db = sqlite3.connect(target)
@@ -364,7 +365,7 @@ def sqlite_export(
         db.commit()
     finally:
         db.close()
-    return _metadata(searchable)
+    return _metadata(searchable, name)
 
 
 def _sqlite_rows(
@@ -423,7 +424,8 @@ def _full_text(db: Any) -> bool:
     return True
 
 
-def _metadata(searchable: bool) -> dict[str, Any]:
+def _metadata(searchable: bool, database: str) -> dict[str, Any]:
+    """Datasette's metadata, for the database of that name (its file name without `.sqlite`)."""
     tables: dict[str, Any] = {name: {"facets": facets} for name, facets in FACETS.items()}
     tables["incidents"]["description"] = "One row per incident; its accounts are in claims."
     tables["claims"]["description"] = "Every statement of every side, as said, with its source."
@@ -434,7 +436,7 @@ def _metadata(searchable: bool) -> dict[str, Any]:
     return {
         "title": "Border incidents",
         "description": "Exported by `incidents export --format sqlite`: every account kept as said.",
-        "databases": {"*": {"tables": tables}},
+        "databases": {database: {"tables": tables}},
     }
 
 
