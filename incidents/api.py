@@ -614,25 +614,30 @@ class Records:
 
     def import_jsonl(self, path: Path, write: bool = True, init: bool = False) -> Imported:
         """Records from a JSON-lines file (as `export --format jsonl` writes it), each line one
-        whole record. Every line is read and validated first, and nothing is written unless all
-        are valid (each problem as FILE:line: field: message). A record already there, the same,
-        is passed over, so importing a file twice adds nothing; one already there and different
+        whole record (see import_records)."""
+        return self.import_records(path, _json_lines(path), write, init)
+
+    def import_csv(self, path: Path, rules: Path, write: bool = True, init: bool = False) -> Imported:
+        """Records from a CSV file whose columns a rules file maps to fields (imports.py)."""
+        from .imports import csv_records, read_rules
+
+        return self.import_records(path, csv_records(path, read_rules(rules)), write, init)
+
+    def import_records(
+        self, path: Path, rows: Iterable[tuple[int, Any]], write: bool = True, init: bool = False
+    ) -> Imported:
+        """Records, each given as record data with its line in `path` (or a Problem there).
+        Every one is read and validated first, and nothing is written unless all are valid
+        (each problem as FILE:line: field: message). A record already there, the same, is
+        passed over, so importing a file twice adds nothing; one already there and different
         is an error, never overwritten. With `write` False, nothing is written (a dry run)."""
         shown = str(path)
-        try:
-            lines = path.read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{shown}: cannot read it: {exc}") from exc
         sides = self.sides()
         problems: list[Problem] = []
         incoming: list[tuple[int, Incident]] = []
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(shown, number, "", f"not JSON: {exc.msg}"))
+        for number, data in rows:
+            if isinstance(data, Problem):
+                problems.append(data)
                 continue
             incident, found = incident_from_data(data, shown, sides.ids)
             problems += [replace(p, line=number) for p in found]
@@ -841,6 +846,21 @@ def _source_for(source: Source, merged: Incident, target: Incident) -> tuple[Sou
     if key not in keys:
         target = replace(target, sources=(*target.sources, replace(listed, key=key)))
     return replace(source, key=key), target
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """Each line of a JSON-lines file as data, or the problem that it is not JSON."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it: {exc}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, Problem(str(path), number, "", f"not JSON: {exc.msg}")
 
 
 def _refuse_claims(incident: Incident) -> None:

@@ -735,19 +735,27 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
     "--format",
     "-o",
     "fmt",
-    type=click.Choice(["jsonl"]),
+    type=click.Choice(["jsonl", "csv"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: whole records, a line each, as `export` writes them.",
+    help="jsonl: whole records, as `export` writes them; csv: columns mapped to fields by --rules.",
+)
+@click.option(
+    "--rules", type=click.Path(dir_okay=False, path_type=Path), help="With csv: which column fills which field."
 )
 @click.option("--dry-run", is_flag=True, help="Read and check everything; write nothing, and say what would be added.")
 @click.option("--init", is_flag=True, help="Start the records directory if it does not exist.")
 @pass_session
-def import_command(session: Session, file: Path, fmt: str, dry_run: bool, init: bool) -> None:  # fmt: skip
+def import_command(session: Session, file: Path, fmt: str, rules: Path | None, dry_run: bool, init: bool) -> None:  # fmt: skip
     """Import records: all or nothing; a record already there, the same, is passed over."""
     from . import render
 
-    result = session.records.import_jsonl(file, write=not dry_run, init=init)
+    if fmt == "csv":
+        if rules is None:
+            raise UsageError("--format csv needs --rules RULES: which column fills which field (see the README)")
+        result = session.records.import_csv(file, rules, write=not dry_run, init=init)
+    else:
+        result = session.records.import_jsonl(file, write=not dry_run, init=init)
     verb = "would add" if dry_run else "added"
     render.message(f"{verb} {len(result.added)} records; {len(result.unchanged)} were recorded already, the same")
 

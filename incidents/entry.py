@@ -242,7 +242,7 @@ def new_claim(values: ClaimValues, sides: Sides, published: date | None = None) 
         elif path in ("people", "material"):
             option = "--person" if path == "people" else "--material"
             value = [_fields_typed(text, option, sides) for text in value]
-        _put(data, path, list(value) if isinstance(value, tuple) else value)
+        put(data, path, list(value) if isinstance(value, tuple) else value)
     data["window"] = _window(values)
     data["casualties"] = casualties({k: list(values.get(f"casualties.{k}") or []) for k in CASUALTY_KINDS}, sides)
     return _checked(claim_from_data(data, COMMAND_LINE, sides.ids))
@@ -307,7 +307,7 @@ def links_typed(texts: list[str]) -> list[dict[str, str]]:
     return links
 
 
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
+def put(data: dict[str, Any], path: str, value: Any) -> None:
     """data['source']['title'] = value for the path 'source.title'."""
     *parents, last = path.split(".")
     for key in parents:

@@ -257,3 +257,72 @@ def test_datasette_serves_the_sqlite_export_with_facets_and_filters(cli, tmp_pat
     finally:
         server.terminate()
         server.wait(10)
+
+
+RULES = """\
+fields:
+  id: ID
+  date: Date
+  title: Title
+  places: Place
+  region: =Gegharkunik
+claim:
+  side: Side
+  statement: Quote
+  source.title: Source
+  casualties.armenia.killed: Armenians killed
+"""
+
+
+def test_a_spreadsheet_comes_in_through_rules_rows_of_one_id_being_its_claims(cli, make_records, tmp_path):
+    (tmp_path / "rules.yaml").write_text(RULES)
+    (tmp_path / "sheet.csv").write_text(
+        "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
+        '2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,armenia,"""three soldiers""",A,3\n'
+        "2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,azerbaijan,,B,\n"
+    )
+    root = tmp_path / "records"
+    args = [
+        "--records",
+        str(root),
+        "import",
+        str(tmp_path / "sheet.csv"),
+        "-o",
+        "csv",
+        "--rules",
+        str(tmp_path / "rules.yaml"),
+        "--init",
+    ]
+    assert cli(*args).exit_code == 0
+    record = Store(root).load().get("2023-09-01-sotk").incident
+    assert (record.place_names, record.region) == (("Sotk", "Kut"), ("Gegharkunik",))
+    assert [(c.side, c.source.title) for c in record.claims] == [("armenia", "A"), ("azerbaijan", "B")]
+    assert record.claims[0].statement == '"three soldiers"' and str(record.claims[0].casualties[0].count) == "3"
+    assert "added 0 records; 1 were recorded already" in cli(*args).stdout  # twice: nothing added
+
+
+def test_a_bad_row_is_named_by_its_line_and_nothing_is_written(cli, tmp_path):
+    (tmp_path / "rules.yaml").write_text(RULES)
+    (tmp_path / "sheet.csv").write_text(
+        "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
+        "2023-09-01-sotk,2023-09-01,Fire,Sotk,armenia,,A,3\n"
+        "2023-09-02-kut,2023-09-02,Fire,Kut,armenia,,A,lots\n"
+    )
+    root = tmp_path / "records"
+    result = cli(
+        "--records",
+        str(root),
+        "import",
+        str(tmp_path / "sheet.csv"),
+        "-o",
+        "csv",
+        "--rules",
+        str(tmp_path / "rules.yaml"),
+        "--init",
+    )
+    assert (
+        result.exit_code == 1 and f"{tmp_path / 'sheet.csv'}:3: claims[0].casualties.armenia.killed:" in result.stderr
+    )
+    assert not root.exists()
+    missing = cli("--records", str(root), "import", str(tmp_path / "sheet.csv"), "-o", "csv", "--init")
+    assert missing.exit_code == 2 and "--rules" in missing.stderr
