@@ -326,3 +326,13 @@ def test_a_bad_row_is_named_by_its_line_and_nothing_is_written(cli, tmp_path):
     assert not root.exists()
     missing = cli("--records", str(root), "import", str(tmp_path / "sheet.csv"), "-o", "csv", "--init")
     assert missing.exit_code == 2 and "--rules" in missing.stderr
+
+
+def test_frictionless_finds_the_data_package_valid(cli, tmp_path):
+    """The outside tool's own validator: `frictionless validate`, as the issue asks."""
+    frictionless = pytest.importorskip("frictionless")
+    folder = tmp_path / "package"
+    export(cli, BUNDLED, "-o", "datapackage", "--output", str(folder))
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    assert [task.name for task in report.tasks] == ["incidents", "claims"]
