@@ -612,19 +612,28 @@ class Records:
         _, path, _ = self.store.update(incident_id, change, reformat)
         return kept, path
 
-    def import_jsonl(self, path: Path, write: bool = True, init: bool = False) -> Imported:
+    def import_jsonl(
+        self, path: Path, write: bool = True, init: bool = False, progress: Progress | None = None
+    ) -> Imported:
         """Records from a JSON-lines file (as `export --format jsonl` writes it), each line one
         whole record (see import_records)."""
-        return self.import_records(path, _json_lines(path), write, init)
+        return self.import_records(path, _json_lines(path), write, init, progress)
 
-    def import_csv(self, path: Path, rules: Path, write: bool = True, init: bool = False) -> Imported:
+    def import_csv(
+        self, path: Path, rules: Path, write: bool = True, init: bool = False, progress: Progress | None = None
+    ) -> Imported:
         """Records from a CSV file whose columns a rules file maps to fields (imports.py)."""
         from .imports import csv_records, read_rules
 
-        return self.import_records(path, csv_records(path, read_rules(rules)), write, init)
+        return self.import_records(path, csv_records(path, read_rules(rules)), write, init, progress)
 
     def import_records(
-        self, path: Path, rows: Iterable[tuple[int, Any]], write: bool = True, init: bool = False
+        self,
+        path: Path,
+        rows: Iterable[tuple[int, Any]],
+        write: bool = True,
+        init: bool = False,
+        progress: Progress | None = None,
     ) -> Imported:
         """Records, each given as record data with its line in `path` (or a Problem there).
         Every one is read and validated first, and nothing is written unless all are valid
@@ -635,13 +644,22 @@ class Records:
         sides = self.sides()
         problems: list[Problem] = []
         incoming: list[tuple[int, Incident]] = []
-        for number, data in rows:
+        given = list(rows)
+        first: dict[str, int] = {}  # id -> the line that gave it first
+        for done, (number, data) in enumerate(given, 1):
+            if progress and done % 200 == 0:
+                progress(done, 2 * len(given))
             if isinstance(data, Problem):
                 problems.append(data)
                 continue
             incident, found = incident_from_data(data, shown, sides.ids)
             problems += [replace(p, line=number) for p in found]
-            if incident is not None and not found:
+            if incident is not None and incident.id in first:
+                problems.append(
+                    Problem(shown, number, "id", f"{incident.id} is given on line {first[incident.id]} too")
+                )
+            elif incident is not None and not found:
+                first[incident.id] = number
                 incoming.append((number, incident))
         if not self.root.is_dir() and not init:
             raise UsageError(
@@ -668,9 +686,14 @@ class Records:
         if problems:
             raise RecordProblems(problems, after="nothing was imported")
         if write:
-            for _, incident in incoming:
-                if incident.id in result.added:
+            adding = set(result.added)
+            for done, (_, incident) in enumerate(incoming, 1):
+                if incident.id in adding:
                     self.store.create(incident, exact=True)
+                if progress and done % 200 == 0:
+                    progress(len(given) + done * len(given) // max(len(incoming), 1), 2 * len(given))
+        if progress:
+            progress(2 * len(given), 2 * len(given))
         return result
 
     def taking_claims(self, incident_id: str) -> None:

@@ -750,12 +750,13 @@ def import_command(session: Session, file: Path, fmt: str, rules: Path | None, d
     """Import records: all or nothing; a record already there, the same, is passed over."""
     from . import render
 
+    progress = render.reading_progress(label="importing")  # on a terminal, once it takes a second
     if fmt == "csv":
         if rules is None:
             raise UsageError("--format csv needs --rules RULES: which column fills which field (see the README)")
-        result = session.records.import_csv(file, rules, write=not dry_run, init=init)
+        result = session.records.import_csv(file, rules, write=not dry_run, init=init, progress=progress)
     else:
-        result = session.records.import_jsonl(file, write=not dry_run, init=init)
+        result = session.records.import_jsonl(file, write=not dry_run, init=init, progress=progress)
     verb = "would add" if dry_run else "added"
     render.message(f"{verb} {len(result.added)} records; {len(result.unchanged)} were recorded already, the same")
 

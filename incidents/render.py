@@ -871,7 +871,7 @@ def places_view(found: list[Place], gazetteer: Gazetteer, query: str) -> Rendera
     return Group(*panels)
 
 
-def reading_progress(after: float = 1.0) -> Callable[[int, int], None]:
+def reading_progress(after: float = 1.0, label: str = "reading records") -> Callable[[int, int], None]:
     """A progress bar on stderr for reading record files, for parallel.chunked to call with
     (done, total). It appears only once reading has taken `after` seconds, only on a terminal
     and not under NO_COLOR (whose users asked for plain output), and it clears itself when the
@@ -891,7 +891,7 @@ def reading_progress(after: float = 1.0) -> Callable[[int, int], None]:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             bar = Progress(
-                TextColumn("reading records"),
+                TextColumn(label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),

@@ -336,3 +336,24 @@ def test_frictionless_finds_the_data_package_valid(cli, tmp_path):
     report = frictionless.validate(str(folder / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])
     assert [task.name for task in report.tasks] == ["incidents", "claims"]
+
+
+def test_one_id_twice_in_an_import_is_refused_before_anything_is_written(cli, tmp_path):
+    line = json.dumps({"id": "2023-09-05-kut", "title": "t", "date": "2023-09-05"})
+    (tmp_path / "in.jsonl").write_text(line + "\n" + line.replace('"t"', '"another"') + "\n")
+    root = tmp_path / "records"
+    result = cli("--records", str(root), "import", str(tmp_path / "in.jsonl"), "--init")
+    assert result.exit_code == 1 and "in.jsonl:2: id: 2023-09-05-kut is given on line 1 too" in result.stderr
+    assert not root.exists()
+
+
+def test_a_long_import_tells_its_progress(make_records, tmp_path):
+    from incidents.api import Records
+
+    lines = [json.dumps({"id": f"2023-09-05-k{n}", "title": "t", "date": "2023-09-05"}) for n in range(450)]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n")
+    told = []
+    result = Records(tmp_path / "records").import_jsonl(
+        tmp_path / "in.jsonl", init=True, progress=lambda d, t: told.append((d, t))
+    )
+    assert len(result.added) == 450 and told[-1] == (900, 900) and told == sorted(told) and len(told) > 2
