@@ -32,7 +32,7 @@ from .checks import check, evidence, future, record_problems, reference_problem,
 from .compare import CONFLICT, Comparison, Verification, compare, default_columns, overview, verification
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
-from .index import ENTRIES
+from .index import ENTRIES, SIDE_TABLES
 from .model import NO_META, Breakdown, Evidence, Incident, Sides, Source, Status
 from .parallel import Progress
 from .places import Gazetteer, Place, Resolution, did_you_mean, split_qualified, uncertain_note
@@ -262,7 +262,7 @@ class Records:
         first, at most `limit` (0: all): `list`'s as JSON (column "listing"), CSV ("listing_csv")
         or YAML ("listing_yaml"), `diff`'s as JSON ("overview") or YAML ("overview_yaml"). Given as they are read, so that printing
         100,000 of them holds none but the one printed."""
-        if column not in STORED_ROWS:
+        if column not in SIDE_TABLES["rendered"]:
             raise ValueError(column)
         found, selection = self._choose(filters)
         selection.total = found
@@ -763,9 +763,6 @@ class Records:
 
         updated, path, reformatted = self.store.update(incident_id, append, reformat)
         return ClaimAdded(updated, path, reformatted, notes)
-
-
-STORED_ROWS = ("listing", "listing_csv", "listing_yaml", "overview", "overview_yaml")
 
 
 Editor = Callable[[Path], None]

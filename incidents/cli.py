@@ -683,9 +683,9 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     metavar="FILE",
-    help="Write to FILE (whole, or not at all) instead of stdout.",
+    help="Write to FILE (whole, or not at all) instead of stdout; for datapackage, a folder.",
 )
 @pass_session
 def export(session: Session, filters: Filters, fmt: str, table: str, output: Path | None) -> None:  # fmt: skip
@@ -693,6 +693,9 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
     from . import exports, render
 
     records = session.records
+    if output is not None and output.is_dir() != (fmt == "datapackage") and output.exists():
+        wanted = "a folder" if fmt == "datapackage" else "a file"
+        raise UsageError(f"--output: {output} is not {wanted}, which --format {fmt} writes")
     incidents, selection = records.each(filters)
     session.report(selection)
     if fmt == "sqlite":

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .compare import Verdict, Verification, started_by
-from .model import Incident, PlaceRef, Sides
+from .compare import Verdict, Verification
+from .model import Incident, PlaceRef
 from .places import Gazetteer, fold, loose
 
 PlaceMatcher = Callable[[PlaceRef | str, Iterable[PlaceRef | str]], bool]
@@ -187,10 +187,6 @@ class Listed:
     incident: Incident
     started_by: Verdict | None
     verification: Verification | None = None
-
-
-def listed(incidents: Iterable[Incident], sides: Sides) -> list[Listed]:
-    return [Listed(i, started_by(i, sides)) for i in incidents]
 
 
 LIST_COLUMNS = (

@@ -134,11 +134,6 @@ def require_existing(root: Path) -> None:
         )
 
 
-def record_files(root: Path) -> list[Path]:
-    """Every `*.yaml` below root except the directory's own settings files and hidden folders."""
-    return sorted(Path(path) for path in _walk(root).records)
-
-
 @dataclass
 class _Tree:
     """What one walk of the records directory found."""
@@ -777,7 +772,7 @@ class Store:
                 else:
                     reformatted = True
             self._check_size(path, new_text)
-            _replace(path, new_text)
+            write_atomically(path, new_text)
         return updated, path, reformatted
 
     def replace_if_unchanged(self, path: Path, expected: bytes, text: str) -> bool:
@@ -788,7 +783,7 @@ class Store:
             raw, _ = read_bytes(path, self.display(path))
             if raw != expected:
                 return False
-            _replace(path, text)
+            write_atomically(path, text)
         return True
 
     def keep_evidence(self, incident_id: str, given: Path) -> tuple[str, str, int]:
@@ -855,7 +850,7 @@ class Store:
         folder = self.root / ".incidents" / "edits"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{incident_id}.yaml"
-        _replace_new(path, text)
+        write_atomically(path, text)
         return path
 
     def reformat(self, record: Record, incident: Incident, force: bool, write: bool = True) -> str:
@@ -878,7 +873,7 @@ class Store:
             self._check_size(record.path, canonical)
             if not write:
                 return "would be rewritten"
-            _replace(record.path, canonical)
+            write_atomically(record.path, canonical)
         return "rewritten"
 
 
@@ -1009,8 +1004,14 @@ def _write_exclusive(path: Path, text: str) -> bool:
     return True
 
 
-def _replace(path: Path, text: str) -> None:
-    tmp = _temp_file(path.parent, text, stat.S_IMODE(path.stat().st_mode))
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file whole or not at all (temporary file, fsync, rename, directory fsync),
+    keeping the mode of the file it replaces, if there is one."""
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    tmp = _temp_file(path.parent, text, mode)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -1031,17 +1032,6 @@ def sha256_of(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _replace_new(path: Path, text: str) -> None:
-    """Write a file atomically, whether or not it exists yet."""
-    tmp = _temp_file(path.parent, text)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
 
 
 @contextlib.contextmanager

@@ -8,16 +8,15 @@ in the clone's own git configuration (never committed: it names this machine's P
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from .errors import UsageError
 from .merging import Unmergeable, Unreadable, merge_texts
+from .store import write_atomically
 
 DRIVER = "incidents"
 ATTRIBUTE = f"*.yaml merge={DRIVER}"
@@ -66,12 +65,5 @@ def run_merge_driver(base: Path, ours: Path, theirs: Path, shown: str) -> list[s
             ["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs", str(ours), str(base), str(theirs)]
         )
         return [f"{shown} ({why}: {exc}; merged as lines)"] if merged_lines.returncode else []
-    _write(ours, merged.text)
+    write_atomically(ours, merged.text)
     return merged.conflicts
-
-
-def _write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".merge-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.replace(tmp, path)

@@ -274,6 +274,12 @@ claim:
 """
 
 
+def import_sheet(cli, folder):
+    """`import` of folder/sheet.csv by folder/rules.yaml into folder/records."""
+    return cli("--records", str(folder / "records"), "import", str(folder / "sheet.csv"), "-o", "csv",
+               "--rules", str(folder / "rules.yaml"), "--init")  # fmt: skip
+
+
 def test_a_spreadsheet_comes_in_through_rules_rows_of_one_id_being_its_claims(cli, make_records, tmp_path):
     (tmp_path / "rules.yaml").write_text(RULES)
     (tmp_path / "sheet.csv").write_text(
@@ -282,23 +288,12 @@ def test_a_spreadsheet_comes_in_through_rules_rows_of_one_id_being_its_claims(cl
         "2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,azerbaijan,,B,\n"
     )
     root = tmp_path / "records"
-    args = [
-        "--records",
-        str(root),
-        "import",
-        str(tmp_path / "sheet.csv"),
-        "-o",
-        "csv",
-        "--rules",
-        str(tmp_path / "rules.yaml"),
-        "--init",
-    ]
-    assert cli(*args).exit_code == 0
+    assert import_sheet(cli, tmp_path).exit_code == 0
     record = Store(root).load().get("2023-09-01-sotk").incident
     assert (record.place_names, record.region) == (("Sotk", "Kut"), ("Gegharkunik",))
     assert [(c.side, c.source.title) for c in record.claims] == [("armenia", "A"), ("azerbaijan", "B")]
     assert record.claims[0].statement == '"three soldiers"' and str(record.claims[0].casualties[0].count) == "3"
-    assert "added 0 records; 1 were recorded already" in cli(*args).stdout  # twice: nothing added
+    assert "added 0 records; 1 were recorded already" in import_sheet(cli, tmp_path).stdout  # twice: nothing added
 
 
 def test_a_bad_row_is_named_by_its_line_and_nothing_is_written(cli, tmp_path):
@@ -309,17 +304,7 @@ def test_a_bad_row_is_named_by_its_line_and_nothing_is_written(cli, tmp_path):
         "2023-09-02-kut,2023-09-02,Fire,Kut,armenia,,A,lots\n"
     )
     root = tmp_path / "records"
-    result = cli(
-        "--records",
-        str(root),
-        "import",
-        str(tmp_path / "sheet.csv"),
-        "-o",
-        "csv",
-        "--rules",
-        str(tmp_path / "rules.yaml"),
-        "--init",
-    )
+    result = import_sheet(cli, tmp_path)
     assert (
         result.exit_code == 1 and f"{tmp_path / 'sheet.csv'}:3: claims[0].casualties.armenia.killed:" in result.stderr
     )
@@ -357,3 +342,14 @@ def test_a_long_import_tells_its_progress(make_records, tmp_path):
         tmp_path / "in.jsonl", init=True, progress=lambda d, t: told.append((d, t))
     )
     assert len(result.added) == 450 and told[-1] == (900, 900) and told == sorted(told) and len(told) > 2
+
+
+def test_output_is_a_file_or_a_folder_as_the_format_writes(cli, tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("")
+    to_folder = cli("--records", str(BUNDLED), "export", "--output", str(tmp_path / "folder"))
+    assert to_folder.exit_code == 2 and "is not a file" in to_folder.stderr
+    to_file = cli("--records", str(BUNDLED), "export", "-o", "datapackage", "--output", str(tmp_path / "file"))
+    assert to_file.exit_code == 2 and "is not a folder" in to_file.stderr
+    export(cli, BUNDLED, "-o", "datapackage", "--output", str(tmp_path / "folder"))  # an existing folder is fine
+    assert (tmp_path / "folder" / "datapackage.json").is_file()
