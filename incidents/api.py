@@ -225,21 +225,58 @@ class Records:
         query = f"SELECT entry FROM {ENTRIES} JOIN {CHOSEN} USING (num) {NEWEST_FIRST}"
         return (entry[0] for (entry,) in self.synced().index.entries(query)), selection
 
-    def export_sqlite(self, incidents: Iterable[Incident], output: Path) -> dict[str, Any]:
-        """The incidents as a database for Datasette at `output`, and its metadata beside it
-        (`<name>.metadata.json`); both written whole, or not at all."""
+    def export(self, fmt: str, incidents: Iterable[Incident], output: Path | None, table: str = "sheet") -> Exported:
+        """The incidents in an export format (exports.py, docs/output.md). With `output`, written
+        there whole or not at all: a file; for sqlite, the database and its Datasette metadata
+        beside it; for datapackage, a folder. Without it, the text as lines to print (sqlite and
+        datapackage need an output). `unplaced` fills with the incidents a map cannot place."""
+        from . import exports
+        from .tables import Context
+
+        if fmt in ("sqlite", "datapackage") and output is None:
+            wanted = "a database: give it a file" if fmt == "sqlite" else "a folder: give it"
+            raise UsageError(f"--format {fmt} writes {wanted} with --output")
+        context = Context(self.sides(), self.gazetteer(), self.standing)
+        done = Exported()
+        if fmt == "sqlite":
+            assert output is not None
+            done.written = self._export_sqlite(incidents, context, output)
+            return done
+        if fmt == "datapackage":
+            assert output is not None
+            files = exports.datapackage(incidents, context)
+            self.store.write_folder(output, files)
+            done.written = [output / name for name in files]
+            return done
+        lines = {
+            "jsonl": lambda: exports.jsonl(incidents),
+            "csv": lambda: exports.csv_table(incidents, table, context),
+            "acled": lambda: exports.acled(incidents, context.sides, context.gazetteer),
+            "ucdp": lambda: exports.ucdp(incidents, context.sides, context.gazetteer),
+            "geojson": lambda: exports.geojson(incidents, context.sides, context.gazetteer, done.unplaced),
+        }[fmt]()
+        if output is None:
+            done.lines = lines
+        else:
+            self.store.write_out(lines, output)
+            done.written = [output]
+        return done
+
+    def _export_sqlite(self, incidents: Iterable[Incident], context: Any, output: Path) -> list[Path]:
+        """The database at `output` and its metadata beside it (`<name>.metadata.json`); both
+        written whole, or not at all."""
         from .exports import sqlite_export
 
         tmp = output.with_name(f".{output.name}.tmp")
         tmp.unlink(missing_ok=True)
-
+        metadata_file = output.with_suffix(".metadata.json")
         try:
-            metadata = sqlite_export(incidents, self.sides(), self.gazetteer(), str(tmp), self.standing, output.stem)
-            self.store.write_out([json.dumps(metadata, indent=2) + "\n"], output.with_suffix(".metadata.json"))
+            metadata = sqlite_export(incidents, context, str(tmp), output.stem)
+            self.store.write_out([json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"], metadata_file)
             os.replace(tmp, output)
         finally:
             tmp.unlink(missing_ok=True)
-        return metadata
+        return [output, metadata_file]
 
     def listing(self, filters: Filters | None = None, limit: int = 0, typed: bool = False) -> Selection:
         """The valid incidents that pass the filters as `list` prints them, newest first, at most
@@ -791,6 +828,16 @@ class Imported:
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Exported:
+    """What an export gave: the lines to print (without an output), the files it wrote, and
+    the incidents a map could not place (filled as the lines are made)."""
+
+    lines: Iterator[str] | None = None
+    written: list[Path] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from . import fields, spec
 from .errors import EXIT_ABORTED, EXIT_DATA, IncidentsError, Problem, RecordProblems, Severity, UsageError
 from .model import STATUSES, Breakdown, OutputFormat
 from .places import NAMINGS
+from .tables import CSV_TABLES
 from .text import strip_unsafe
 
 if TYPE_CHECKING:  # annotations only: the modules themselves are imported where they are used
@@ -676,10 +677,10 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
 )
 @click.option(
     "--table",
-    type=click.Choice(["claims", "incidents"]),
-    default="claims",
+    type=click.Choice(CSV_TABLES),
+    default="sheet",
     show_default=True,
-    help="With csv: a row per claim (the incident's columns repeated) or per incident.",
+    help="With csv: sheet, a row per claim with the incident's columns repeated; or one table of the data package.",
 )
 @click.option(
     "--output",
@@ -690,7 +691,7 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
 @pass_session
 def export(session: Session, filters: Filters, fmt: str, table: str, output: Path | None) -> None:  # fmt: skip
     """Export the incidents that pass the filters, for spreadsheets, QGIS and other tools."""
-    from . import exports, render
+    from . import render
 
     records = session.records
     if output is not None and output.is_dir() != (fmt == "datapackage") and output.exists():
@@ -698,36 +699,17 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
         raise UsageError(f"--output: {output} is not {wanted}, which --format {fmt} writes")
     incidents, selection = records.each(filters)
     session.report(selection)
-    if fmt == "sqlite":
-        if output is None:
-            raise UsageError("--format sqlite writes a database: give it a file with --output")
-        records.export_sqlite(incidents, output)
+    done = records.export(fmt, incidents, output, table)
+    if done.lines is not None:
+        records.store.write_out(done.lines, None)
+    elif fmt == "sqlite":
+        database, metadata = done.written
+        render.message(f"wrote {database} and {metadata}; browse with `datasette {database} --metadata {metadata}`")
+    elif fmt == "datapackage":
+        render.message(f"wrote {', '.join(p.name for p in done.written)} in {output}")
+    if done.unplaced:
         render.message(
-            f"wrote {output} and {output.with_suffix('.metadata.json')}; browse with `datasette {output} --metadata {output.with_suffix('.metadata.json')}`"
-        )
-        return
-    if fmt == "datapackage":
-        if output is None:
-            raise UsageError("--format datapackage writes a folder: give it with --output")
-        files = exports.datapackage(incidents, records.sides(), records.gazetteer())
-        records.store.write_folder(output, files)
-        render.message(f"wrote {', '.join(files)} in {output}")
-        return
-    unplaced: list[str] = []
-    if fmt == "jsonl":
-        lines = exports.jsonl(incidents)
-    elif fmt == "csv":
-        lines = exports.csv_table(incidents, table, records.sides(), records.gazetteer())
-    elif fmt == "acled":
-        lines = exports.acled(incidents, records.sides(), records.gazetteer())
-    elif fmt == "ucdp":
-        lines = exports.ucdp(incidents, records.sides(), records.gazetteer())
-    else:
-        lines = exports.geojson(incidents, records.sides(), records.gazetteer(), unplaced)
-    records.store.write_out(lines, output)
-    if unplaced:
-        render.message(
-            f"{len(unplaced)} of {selection.total} incidents have no place with coordinates: left off the map",
+            f"{len(done.unplaced)} of {selection.total} incidents have no place with coordinates: left off the map",
             stderr=True,
         )
 

@@ -15,24 +15,16 @@ from typing import Any
 
 from .compare import started_by
 from .formats import csv_line
-from .model import CASUALTY_KINDS, Claim, Incident, PlaceRef, Sides
+from .model import CASUALTY_KINDS, Claim, Incident, Sides
 from .places import Gazetteer
 from .spec import incident_to_data
-
-EXPORT_FORMATS = ("jsonl", "csv", "geojson")
-TABLES = ("claims", "incidents")
+from .tables import CLAIMS, INCIDENTS, SHEET, TABLES, Context, Table, claim_cells, table_rows
 
 
 def jsonl(incidents: Iterable[Incident]) -> Iterator[str]:
     """One line per incident: the whole record, as `show --format json` gives it, compact."""
     for incident in incidents:
         yield json.dumps(incident_to_data(incident), ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-INCIDENT_COLUMNS = ("incident_id", "date", "end_date", "date_precision", "title", "status", "region", "places",
-                    "place_ids", "tags", "sides", "initiator")  # fmt: skip
-CLAIM_COLUMNS = ("claim_id", "side", "by", "stance", "reported", "claim_initiator", "claim_places", "claim_place_ids",
-                 "statement", "source_title", "source_publisher", "source_date", "source_url")  # fmt: skip
 
 
 def casualty_columns(sides: Sides) -> list[str]:
@@ -47,48 +39,22 @@ def casualty_columns(sides: Sides) -> list[str]:
     ]
 
 
-def csv_table(incidents: Iterable[Incident], table: str, sides: Sides, gazetteer: Gazetteer) -> Iterator[str]:
-    """`claims`: a row per claim, the incident's columns repeated, a column per casualty figure;
-    `incidents`: a row per incident."""
-    tolls = casualty_columns(sides)
-    columns = [*INCIDENT_COLUMNS, *((*CLAIM_COLUMNS, *tolls) if table == "claims" else ())]
-    yield csv_line(columns)
+def csv_table(incidents: Iterable[Incident], table: str, context: Context) -> Iterator[str]:
+    """`sheet`: a row per claim, the incident's columns repeated, a column per casualty figure
+    (for a spreadsheet); any other name: that table of tables.py, as the data package holds it."""
+    if table != SHEET:
+        chosen = TABLES[table]
+        yield csv_line(chosen.names)
+        for incident in incidents:
+            for row in chosen.rows(incident, context):
+                yield csv_line(row)
+        return
+    tolls = casualty_columns(context.sides)
+    yield csv_line([*INCIDENTS.names, *CLAIMS.names[1:], *tolls])
     for incident in incidents:
-        head = _incident_cells(incident, sides, gazetteer)
-        if table == "incidents":
-            yield csv_line(head)
-            continue
+        head = next(INCIDENTS.rows(incident, context))
         for number, claim in enumerate(incident.claims):
-            cells = _claim_cells(incident, number, gazetteer)
-            yield csv_line([*head, *cells, *_tolls(claim, tolls)])
-
-
-def _place_ids(names: Iterable[PlaceRef | str], gazetteer: Gazetteer) -> list[str]:
-    """The gazetteer ids of the places named (a name it cannot settle is left out)."""
-    found = (gazetteer.resolve_ref(name).place for name in names)
-    return list(dict.fromkeys(place.id for place in found if place))
-
-
-def _incident_cells(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> list[Any]:
-    verdict = started_by(incident, sides)
-    return [
-        incident.id, incident.date.isoformat(), incident.end_date.isoformat() if incident.end_date else None,
-        str(incident.date_precision), incident.title, str(incident.status), list(incident.region),
-        list(incident.place_names), _place_ids([*incident.places, *incident.region], gazetteer), list(incident.tags),
-        list(incident.claimants), str(verdict) if verdict else None,
-    ]  # fmt: skip
-
-
-def _claim_cells(incident: Incident, number: int, gazetteer: Gazetteer) -> list[Any]:
-    """A claim's columns; a source cited by key, as the incident lists it."""
-    claim = incident.claims[number]
-    source = next((s for s in incident.sources if claim.source.key and s.key == claim.source.key), claim.source)
-    return [
-        incident.claim_id(number), claim.side, claim.by, str(claim.stance) if claim.stance else None,
-        claim.reported.isoformat() if claim.reported else None, claim.initiator,
-        [str(p) for p in claim.places], _place_ids(claim.places, gazetteer), claim.statement,
-        source.title, source.publisher, source.date.isoformat() if source.date else None, source.url,
-    ]  # fmt: skip
+            yield csv_line([*head, *claim_cells(incident, number, context.gazetteer), *_tolls(claim, tolls)])
 
 
 def _tolls(claim: Claim, columns: list[str]) -> list[Any]:
@@ -216,26 +182,18 @@ def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Any, int | N
 
 
 def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, str]:
-    """ACLED's rule: the most conservative figure. Per side whose people were killed, the lowest
-    of the claimants' latest figures (the low end of a range or of "at least"); summed over the
-    sides. The notes say whose each figure is and what the other claimants say."""
-    from .compare import by_side, official_view
-
-    latest: dict[str, dict[str, Any]] = {}  # victim side -> claimant -> count
-    for claimant, claims in by_side(official_view(incident, sides)).items():
-        for claim in claims:
-            for figure in claim.casualties:
-                if str(figure.kind) == "killed":
-                    latest.setdefault(figure.side, {})[claimant] = figure.count
+    """ACLED's rule: the most conservative figure. Per side whose people were killed (soldiers
+    and civilians apart), the lowest of the claimants' latest figures (the low end of a range or
+    of "at least"); summed. The notes say whose each figure is and what the other claimants say."""
+    killed = _killed(incident, sides)
     total, notes = 0, []
-    for victim, said in latest.items():
-        lowest = min(said.items(), key=lambda kv: kv[1].low)
-        total += lowest[1].low
-        others = [f"{sides.name(c)} says {count.to_data()}" for c, count in said.items() if c != lowest[0]]
-        note = f"{sides.name(victim)} killed: {lowest[1].low} per {sides.name(lowest[0])}"
+    for (victim, civilian), said in killed.items():
+        claimant, lowest = min(said.items(), key=lambda kv: kv[1].low)
+        total += lowest.low
+        others = [f"{sides.name(c)} says {count.to_data()}" for c, count in said.items() if c != claimant]
+        note = f"{sides.name(victim)}{' civilians' if civilian else ''} killed: {lowest.low} per {sides.name(claimant)}"
         notes.append(note + (f" ({'; '.join(others)})" if others else ""))
-    title = incident.title
-    return (total if latest else None), "; ".join([title, *notes])
+    return (total if killed else None), "; ".join([incident.title, *notes])
 
 
 # --- UCDP GED ----------------------------------------------------------------------------------
@@ -319,120 +277,71 @@ def _killed(incident: Incident, sides: Sides) -> dict[tuple[str, bool], dict[str
 
 # --- SQLite, for Datasette ---------------------------------------------------------------------
 
-SQLITE_SCHEMA = (
-    "CREATE TABLE incidents (id TEXT PRIMARY KEY, date TEXT NOT NULL, end_date TEXT, date_precision TEXT,"
-    " title TEXT NOT NULL, status TEXT, merged_into TEXT, region TEXT, places TEXT, tags TEXT, sides TEXT,"
-    " initiator TEXT, verification TEXT, notes TEXT)",
-    "CREATE TABLE claims (incident_id TEXT NOT NULL REFERENCES incidents(id), claim_id TEXT NOT NULL, side TEXT,"
-    " by TEXT, stance TEXT, reported TEXT, initiator TEXT, statement TEXT, source_title TEXT, source_publisher TEXT,"
-    " source_date TEXT, source_url TEXT, PRIMARY KEY (incident_id, claim_id))",
-    "CREATE TABLE casualties (incident_id TEXT NOT NULL, claim_id TEXT NOT NULL, side TEXT NOT NULL,"
-    " civilian INTEGER NOT NULL, kind TEXT NOT NULL, count TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER,"
-    " FOREIGN KEY (incident_id, claim_id) REFERENCES claims(incident_id, claim_id))",
-    "CREATE TABLE sources (incident_id TEXT NOT NULL REFERENCES incidents(id), key TEXT, title TEXT,"
-    " publisher TEXT, date TEXT, url TEXT)",
-    "CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT, country TEXT, latitude REAL,"
-    " longitude REAL)",
-    "CREATE TABLE incident_places (incident_id TEXT NOT NULL REFERENCES incidents(id),"
-    " place_id TEXT NOT NULL REFERENCES places(id), PRIMARY KEY (incident_id, place_id))",
-    "CREATE TABLE links (incident_id TEXT NOT NULL REFERENCES incidents(id), type TEXT NOT NULL, target_id TEXT NOT NULL)",
-)  # fmt: skip
-FACETS = {
-    "incidents": ["status", "date_precision", "initiator", "verification"],
-    "claims": ["side", "stance", "source_publisher"],
-    "casualties": ["side", "kind", "civilian"],
-    "places": ["type", "country"],
-}
+_SQL_TYPES = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
 
 
-def sqlite_export(
-    incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer, target: Any, standing: Any, name: str
-) -> dict[str, Any]:
-    """A database of the incidents, one table per kind, with keys, foreign keys and full-text
-    search (when SQLite has FTS5), written to `target` (a path); returns Datasette's metadata
-    for it (titles, descriptions, facets), under the database's `name` (the final file's name
-    without its ending, as Datasette names it). `standing(incident)` gives its verification."""
+def _create(table: Table) -> str:
+    """The table's CREATE TABLE, from its definition: types, primary key, foreign keys."""
+    parts = [f"{c.name} {_SQL_TYPES[c.type]}{' NOT NULL' if c.name in table.key else ''}" for c in table.columns]
+    parts.append(f"PRIMARY KEY ({', '.join(table.key)})")
+    parts += [f"FOREIGN KEY ({', '.join(mine)}) REFERENCES {other}({', '.join(theirs)})"
+              for mine, other, theirs in table.references]  # fmt: skip
+    return f"CREATE TABLE {table.name} ({', '.join(parts)})"
+
+
+def _sql_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return int(value) if isinstance(value, bool) else value
+
+
+def sqlite_export(incidents: Iterable[Incident], context: Context, target: Any, name: str) -> dict[str, Any]:
+    """A database of the incidents, one table per kind of tables.py, with keys, foreign keys
+    and full-text search (when SQLite has FTS5), written to `target` (a path); returns
+    Datasette's metadata for it (descriptions, facets), under the database's `name` (the final
+    file's name without its ending, as Datasette names it)."""
     import sqlite3
 
     db = sqlite3.connect(target)
     try:
-        for statement in SQLITE_SCHEMA:
-            db.execute(statement)
-        seen_places: set[str] = set()
-        for incident in incidents:
-            _sqlite_rows(db, incident, sides, gazetteer, seen_places, standing(incident))
-        searchable = _full_text(db)
+        for table in TABLES.values():
+            db.execute(_create(table))
+        inserts = {t.name: f"INSERT INTO {t.name} VALUES ({', '.join('?' * len(t.columns))})" for t in TABLES.values()}
+        for table, row in table_rows(incidents, context):
+            db.execute(inserts[table.name], [_sql_cell(v) for v in row])
+        searchable = [t for t in TABLES.values() if t.search and _full_text(db, t)]
         db.commit()
     finally:
         db.close()
     return _metadata(searchable, name)
 
 
-def _sqlite_rows(
-    db: Any, incident: Incident, sides: Sides, gazetteer: Gazetteer, seen: set[str], standing: Any
-) -> None:
-    verdict = started_by(incident, sides)
-    db.execute(
-        "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (incident.id, incident.date.isoformat(), incident.end_date.isoformat() if incident.end_date else None,
-         str(incident.date_precision), incident.title, str(incident.status), incident.merged_into,
-         "; ".join(incident.region), "; ".join(incident.place_names), "; ".join(incident.tags),
-         "; ".join(incident.claimants), str(verdict) if verdict else None, str(standing), incident.notes),
-    )  # fmt: skip
-    for source in incident.sources:
-        db.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)", (incident.id, source.key, source.title,
-                   source.publisher, source.date.isoformat() if source.date else None, source.url))  # fmt: skip
-    for number, claim in enumerate(incident.claims):
-        cells = _claim_cells(incident, number, gazetteer)
-        claim_id, side, by, stance, reported, initiator = cells[:6]
-        db.execute("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (incident.id, claim_id, side, by, stance, reported, initiator, *cells[8:]))  # fmt: skip
-        for figure in claim.casualties:
-            db.execute("INSERT INTO casualties VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (incident.id, claim_id, figure.side, figure.civilian, str(figure.kind),
-                        str(figure.count.to_data()), figure.count.low, figure.count.high))  # fmt: skip
-    for place_id in _place_ids(
-        [*incident.places, *incident.region, *(p for c in incident.claims for p in c.places)], gazetteer
-    ):
-        if place_id not in seen:
-            place = gazetteer.places[place_id]
-            db.execute("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)",
-                       (place.id, place.name, place.type, place.country, place.lat, place.lon))  # fmt: skip
-            seen.add(place_id)
-        db.execute("INSERT OR IGNORE INTO incident_places VALUES (?, ?)", (incident.id, place_id))
-    for link in incident.links:
-        db.execute("INSERT INTO links VALUES (?, ?, ?)", (incident.id, str(link.type), link.id))
-
-
-def _full_text(db: Any) -> bool:
-    """Full-text search over titles, notes and statements, as Datasette finds it (`<table>_fts`)."""
+def _full_text(db: Any, table: Table) -> bool:
+    """Full-text search over the table's text columns, as Datasette finds it (`<table>_fts`);
+    False with an SQLite built without FTS5 (the tables, without search)."""
     import sqlite3
 
+    columns = ", ".join(table.search)
     try:
-        db.execute(
-            "CREATE VIRTUAL TABLE incidents_fts USING fts5(title, notes, content='incidents', content_rowid='rowid')"
-        )
-        db.execute("INSERT INTO incidents_fts (rowid, title, notes) SELECT rowid, title, notes FROM incidents")
-        db.execute(
-            "CREATE VIRTUAL TABLE claims_fts USING fts5(statement, source_title, content='claims', content_rowid='rowid')"
-        )
-        db.execute(
-            "INSERT INTO claims_fts (rowid, statement, source_title) SELECT rowid, statement, source_title FROM claims"
-        )
-    except sqlite3.OperationalError:  # an SQLite built without FTS5: the tables, without search
+        db.execute(f"CREATE VIRTUAL TABLE {table.name}_fts USING fts5({columns}, content='{table.name}')")
+    except sqlite3.OperationalError:
         return False
+    db.execute(f"INSERT INTO {table.name}_fts (rowid, {columns}) SELECT rowid, {columns} FROM {table.name}")
     return True
 
 
-def _metadata(searchable: bool, database: str) -> dict[str, Any]:
+def _metadata(searchable: Iterable[Table], database: str) -> dict[str, Any]:
     """Datasette's metadata, for the database of that name (its file name without `.sqlite`)."""
-    tables: dict[str, Any] = {name: {"facets": facets} for name, facets in FACETS.items()}
-    tables["incidents"]["description"] = "One row per incident; its accounts are in claims."
-    tables["claims"]["description"] = "Every statement of every side, as said, with its source."
-    tables["casualties"]["description"] = "Each figure a claim gives, as given (count), with its bounds."
-    if searchable:
-        tables["incidents"]["fts_table"] = "incidents_fts"
-        tables["claims"]["fts_table"] = "claims_fts"
+    tables: dict[str, Any] = {
+        t.name: {
+            "description": t.description,
+            **({"facets": list(t.facets)} if t.facets else {}),
+            "columns": {c.name: c.description for c in t.columns},
+        }
+        for t in TABLES.values()
+    }
+    for table in searchable:
+        tables[table.name]["fts_table"] = f"{table.name}_fts"
     return {
         "title": "Border incidents",
         "description": "Exported by `incidents export --format sqlite`: every account kept as said.",
@@ -442,48 +351,34 @@ def _metadata(searchable: bool, database: str) -> dict[str, Any]:
 
 # --- a frictionless data package ---------------------------------------------------------------
 
-_DATES = {"date", "end_date", "source_date"}  # `reported` may hold a time too: a string
 
-
-def datapackage(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer) -> dict[str, str]:
-    """A Frictionless Data Package: `incidents.csv` and `claims.csv` (as `--table incidents` and
-    `--table claims` give them) and `datapackage.json` with a Table Schema for each (field
-    types, primary keys, the claims' foreign key to their incident). Returns file name -> text."""
-    tolls = casualty_columns(sides)
-    incident_rows, claim_rows = [csv_line(INCIDENT_COLUMNS)], [csv_line([*INCIDENT_COLUMNS, *CLAIM_COLUMNS, *tolls])]
-    for incident in incidents:
-        head = _incident_cells(incident, sides, gazetteer)
-        incident_rows.append(csv_line(head))
-        for number, claim in enumerate(incident.claims):
-            claim_rows.append(csv_line([*head, *_claim_cells(incident, number, gazetteer), *_tolls(claim, tolls)]))
-    claims_fields = [*INCIDENT_COLUMNS, *CLAIM_COLUMNS, *tolls]
+def datapackage(incidents: Iterable[Incident], context: Context) -> dict[str, str]:
+    """A Frictionless Data Package: a CSV per table of tables.py (as `--table` gives each) and
+    `datapackage.json` with a Table Schema for each (field types and descriptions, primary
+    keys, foreign keys). Returns file name -> text."""
+    lines = {name: [csv_line(table.names)] for name, table in TABLES.items()}
+    for table, row in table_rows(incidents, context):
+        lines[table.name].append(csv_line(row))
     package = {
         "name": "border-incidents",
         "title": "Border incidents, every account as said",
         "profile": "tabular-data-package",
-        "resources": [
-            _resource("incidents", INCIDENT_COLUMNS, ["incident_id"], []),
-            _resource(
-                "claims",
-                claims_fields,
-                ["incident_id", "claim_id"],
-                [{"fields": "incident_id", "reference": {"resource": "incidents", "fields": "incident_id"}}],
-            ),
-        ],
+        "resources": [_resource(table) for table in TABLES.values()],
     }
-    return {
-        "incidents.csv": "".join(incident_rows),
-        "claims.csv": "".join(claim_rows),
-        "datapackage.json": json.dumps(package, indent=2) + "\n",
-    }
+    files = {f"{name}.csv": "".join(rows) for name, rows in lines.items()}
+    files["datapackage.json"] = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    return files
 
 
-def _resource(name: str, columns: Iterable[str], key: list[str], foreign: list[dict[str, Any]]) -> dict[str, Any]:
-    fields = [{"name": c, "type": "date" if c in _DATES else "string"} for c in columns]
-    schema: dict[str, Any] = {"fields": fields, "primaryKey": key}
-    if foreign:
-        schema["foreignKeys"] = foreign
+def _resource(table: Table) -> dict[str, Any]:
+    fields = [{"name": c.name, "type": c.type, "description": c.description} for c in table.columns]
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": list(table.key)}
+    if table.references:
+        schema["foreignKeys"] = [
+            {"fields": list(mine), "reference": {"resource": other, "fields": list(theirs)}}
+            for mine, other, theirs in table.references
+        ]
     return {
-        "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-        "mediatype": "text/csv", "encoding": "utf-8", "schema": schema,
+        "name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource", "format": "csv",
+        "mediatype": "text/csv", "encoding": "utf-8", "description": table.description, "schema": schema,
     }  # fmt: skip

@@ -8,6 +8,7 @@ import pytest
 
 from incidents.spec import incident_to_data
 from incidents.store import Store
+from incidents.tables import TABLES
 
 from .conftest import BUNDLED, incident
 
@@ -38,6 +39,40 @@ def test_csv_claims_carry_each_figure_as_the_statement_gives_it(cli):
     assert armenian["source_title"] == "Azerbaijan builds up military forces on border: Armenian MoD"
     incidents = list(csv.DictReader(io.StringIO(export(cli, BUNDLED, "-o", "csv", "--table", "incidents").stdout)))
     assert len(incidents) == 7 and "claim_id" not in incidents[0]
+
+
+def test_each_table_of_the_package_is_a_csv_table_of_its_own(cli, make_records):
+    """`--table casualties|people|places|sources|links`: the rows as the statement gives them, joined by ids."""
+    from .conftest import claim
+
+    people = [{"side": "armenia", "status": "killed", "name": "Arman Petrosyan", "rank": "private", "age": 19}]
+    claims = [
+        claim(side="armenia", casualties={"armenia": {"killed": "2+", "civilians": {"wounded": 1}}}, people=people),
+        claim(side="azerbaijan", stance="denies"),
+    ]
+    earlier = incident(id="2023-08-30-sotk", date="2023-08-30", claims=[claim(casualties={})])
+    root = make_records(incident(claims=claims, links=[{"type": "continues", "id": earlier["id"]}]), earlier)
+
+    def table(name):
+        rows = csv.DictReader(io.StringIO(export(cli, root, "-o", "csv", "--table", name).stdout))
+        return [r for r in rows if r.get("incident_id", "2023-09-01-sotk") == "2023-09-01-sotk"]
+
+    figures = {(r["side"], r["civilian"], r["kind"]): (r["count"], r["low"], r["high"]) for r in table("casualties")}
+    assert figures == {("armenia", "false", "killed"): ("2+", "2", ""), ("armenia", "true", "wounded"): ("1", "1", "1")}
+    [person] = table("people")
+    assert (person["claim_id"], person["name"], person["status"], person["age"]) == (
+        "c1",
+        "Arman Petrosyan",
+        "killed",
+        "19",
+    )
+    places = {r["place_id"]: r for r in table("places")}
+    assert "Zod" in places["sotk"]["other_names"] and float(places["sotk"]["longitude"]) > 40
+    assert {"sotk", "gegharkunik"} <= set(places) and places["sotk"]["within"] == "vardenis"  # the gazetteer's
+    sources = table("sources")
+    by_claim = {r["claim_id"]: r["source_id"] for r in table("claims")}
+    assert set(by_claim.values()) == {r["source_id"] for r in sources} and len(sources) == 2
+    assert [(r["type"], r["target_id"]) for r in table("links")] == [("continues", "2023-08-30-sotk")]
 
 
 def test_geojson_puts_longitude_first_and_counts_what_it_cannot_place(cli, make_records):
@@ -183,7 +218,7 @@ def test_sqlite_export_has_keys_facets_and_full_text_search_for_datasette(cli, t
     ).fetchall()
     assert figures == [("3", 3)]  # "the loss of three Armenian soldiers"
     found = db.execute(
-        "SELECT i.id FROM incidents_fts f JOIN incidents i ON i.rowid = f.rowid WHERE incidents_fts MATCH 'drones'"
+        "SELECT i.incident_id FROM incidents_fts f JOIN incidents i ON i.rowid = f.rowid WHERE incidents_fts MATCH 'drones'"
     ).fetchall()
     assert found == [("2023-09-01-kalbajar",)]
     metadata = json.loads((tmp_path / "incidents.metadata.json").read_text())
@@ -201,21 +236,25 @@ def test_datapackage_has_a_table_schema_for_each_csv_that_its_rows_fit(cli, tmp_
     export(cli, BUNDLED, "-o", "datapackage", "--output", str(folder))
     package = json.loads((folder / "datapackage.json").read_text())
     assert package["profile"] == "tabular-data-package"
-    ids = set()
+    tables = {}
     for resource in package["resources"]:
-        rows = list(csv.DictReader(io.StringIO((folder / resource["path"]).read_text())))
+        text = (folder / resource["path"]).read_text()
         fields = [f["name"] for f in resource["schema"]["fields"]]
-        assert rows and list(rows[0]) == fields  # the header is the schema's fields, in order
+        assert text.splitlines()[0].split(",") == fields  # the header is the schema's fields, in order
+        rows = tables[resource["name"]] = list(csv.DictReader(io.StringIO(text)))
         keys = [tuple(r[k] for k in resource["schema"]["primaryKey"]) for r in rows]
         assert len(keys) == len(set(keys))  # the primary key is one
         for row in rows:  # dates are dates
             for field in resource["schema"]["fields"]:
                 if field["type"] == "date" and row[field["name"]]:
                     assert len(row[field["name"]]) == 10 and row[field["name"]][4] == "-"
-        if resource["name"] == "incidents":
-            ids = {r["incident_id"] for r in rows}
-        else:  # every claim's incident is there
-            assert {r["incident_id"] for r in rows} <= ids
+    assert {"incidents", "claims", "casualties", "people", "places", "sources", "links"} <= set(tables)
+    for resource in package["resources"]:  # every foreign key finds its row
+        for foreign in resource["schema"].get("foreignKeys", []):
+            other = foreign["reference"]
+            there = {tuple(r[k] for k in other["fields"]) for r in tables[other["resource"]]}
+            here = {tuple(r[k] for k in foreign["fields"]) for r in tables[resource["name"]]}
+            assert here <= there, (resource["name"], other["resource"])
 
 
 def test_datasette_serves_the_sqlite_export_with_facets_and_filters(cli, tmp_path):
@@ -320,7 +359,7 @@ def test_frictionless_finds_the_data_package_valid(cli, tmp_path):
     export(cli, BUNDLED, "-o", "datapackage", "--output", str(folder))
     report = frictionless.validate(str(folder / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])
-    assert [task.name for task in report.tasks] == ["incidents", "claims"]
+    assert [task.name for task in report.tasks] == list(TABLES)
 
 
 def test_one_id_twice_in_an_import_is_refused_before_anything_is_written(cli, tmp_path):
