@@ -664,6 +664,20 @@ class Records:
 
         return self.import_records(path, csv_records(path, read_rules(rules)), write, init, progress)
 
+    def import_acled(
+        self, path: Path, write: bool = True, init: bool = False, progress: Progress | None = None
+    ) -> Imported:
+        """Records from an ACLED extract, each row an incident with ACLED's one claim (imports.py).
+        The directory's sides must know ACLED, whose claims they are."""
+        from .imports import ACLED_SIDE, acled_records
+
+        if ACLED_SIDE not in self.sides().ids:
+            raise UsageError(
+                f"--format acled: the records' sides have no {ACLED_SIDE!r}, whose claims ACLED's rows are:"
+                " add it to their sides.yaml, as incidents/data/sides.yaml has it"
+            )
+        return self.import_records(path, acled_records(path, self.gazetteer()), write, init, progress)
+
     def import_records(
         self,
         path: Path,
@@ -690,6 +704,11 @@ class Records:
                 problems.append(data)
                 continue
             incident, found = incident_from_data(data, shown, sides.ids)
+            if incident is not None and not found:  # and what `check` would find in it as a file
+                as_file = Record(incident, self.store.path_for(incident.id), shown)
+                found = [
+                    p for p in record_problems(as_file, self.root, self.gazetteer()) if p.severity == Severity.ERROR
+                ]
             problems += [replace(p, line=number) for p in found]
             if incident is not None and incident.id in first:
                 problems.append(

@@ -720,10 +720,10 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
     "--format",
     "-o",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv", "acled"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: whole records, as `export` writes them; csv: columns mapped to fields by --rules.",
+    help="jsonl: whole records, as `export` writes them; csv: columns mapped to fields by --rules; acled: an ACLED extract.",
 )
 @click.option(
     "--rules", type=click.Path(dir_okay=False, path_type=Path), help="With csv: which column fills which field."
@@ -740,6 +740,10 @@ def import_command(session: Session, file: Path, fmt: str, rules: Path | None, d
         if rules is None:
             raise UsageError("--format csv needs --rules RULES: which column fills which field (see the README)")
         result = session.records.import_csv(file, rules, write=not dry_run, init=init, progress=progress)
+    elif rules is not None:
+        raise UsageError(f"--rules maps a spreadsheet's columns: it goes with --format csv, not {fmt}")
+    elif fmt == "acled":
+        result = session.records.import_acled(file, write=not dry_run, init=init, progress=progress)
     else:
         result = session.records.import_jsonl(file, write=not dry_run, init=init, progress=progress)
     verb = "would add" if dry_run else "added"

@@ -27,6 +27,7 @@ from .model import (
     PlaceRef,
     PlaceRole,
     Sides,
+    SideType,
     Source,
     Stance,
     Topic,
@@ -170,7 +171,7 @@ class Verification(Vocabulary):
     """How far an incident is borne out by the accounts recorded, in the spirit of Airwars'
     grades; `verification` gives the rule, the first that holds, in this order."""
 
-    CONFIRMED = "confirmed"  # a third party (the EU mission, the ICRC, Russia) gives an account that does not deny it
+    CONFIRMED = "confirmed"  # a third party (the EU mission, the ICRC, Russia; not a dataset such as ACLED) gives an account that does not deny it
     DENIED = "denied"  # a principal side says it did not happen, and no third party bears it out
     CONTESTED = "contested"  # both principal sides give accounts, and they conflict on some aspect
     ACKNOWLEDGED = "acknowledged"  # both principal sides give accounts that agree it happened, with no conflict
@@ -184,13 +185,21 @@ def verification(incident: Incident, sides: Sides, conflicting: bool) -> Verific
     statements = by_side(official_view(incident, sides))
     principal = [s for s in sides.principal[:2] if s in statements]
     happened = Topic.HAPPENED.value
-    if any(s not in sides.principal and happened not in denied(c) for s, c in statements.items()):
+    witnesses = [s for s in statements if s not in sides.principal and not _compiler(s, sides)]
+    if any(happened not in denied(statements[s]) for s in witnesses):
         return Verification.CONFIRMED
     if any(happened in denied(statements[s]) for s in principal):
         return Verification.DENIED
     if len(principal) == 2:
         return Verification.CONTESTED if conflicting else Verification.ACKNOWLEDGED
     return Verification.SINGLE_SOURCE if statements else Verification.NO_ACCOUNTS
+
+
+def _compiler(side_id: str, sides: Sides) -> bool:
+    """A side that compiles others' reports (type dataset: ACLED), whose rows restate what its
+    sources said: its account is kept and shown, but it bears nothing out on its own."""
+    side = sides.get(side_id)
+    return side is not None and side.type == SideType.DATASET
 
 
 def started_by(incident: Incident, sides: Sides) -> Verdict | None:

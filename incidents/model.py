@@ -111,6 +111,7 @@ class SideType(Vocabulary):
     MONITORING_MISSION = "monitoring-mission"
     MEDIA = "media"
     NGO = "ngo"
+    DATASET = "dataset"  # a compiler of others' reports (ACLED): it restates, so it never bears an incident out
 
 
 class LinkType(Vocabulary):

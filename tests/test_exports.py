@@ -392,3 +392,80 @@ def test_output_is_a_file_or_a_folder_as_the_format_writes(cli, tmp_path):
     assert to_file.exit_code == 2 and "is not a folder" in to_file.stderr
     export(cli, BUNDLED, "-o", "datapackage", "--output", str(tmp_path / "folder"))  # an existing folder is fine
     assert (tmp_path / "folder" / "datapackage.json").is_file()
+
+
+# A made-up extract in ACLED's columns (not ACLED's data): what matters is how each column is read.
+ACLED_EXTRACT = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,actor2,"
+    "admin1,admin2,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,timestamp\n"
+    "TST1,12 July 2020,2020,1,Political violence,Battles,Armed clash,Military Forces of A,Military Forces of B,"
+    'Tavush,,Chinari,40.9,45.3,1,Agency One; Agency Two,National,"Test row: an exchange of fire, said.",3,1595000000\n'
+    "TST2,15-07-2020,2020,2,Political violence,Battles,Armed clash,Military Forces of A,,Tavush,,Chinari,,,2,"
+    "Agency One,National,Second test row.,,\n"
+)
+
+
+def import_acled(cli, tmp_path, *args):
+    (tmp_path / "acled.csv").write_text(ACLED_EXTRACT)
+    return cli("--records", str(tmp_path / "records"), "import", str(tmp_path / "acled.csv"), "-o", "acled", *args)
+
+
+def test_an_acled_extract_comes_in_as_acleds_own_claims_with_nothing_made_up(cli, tmp_path):
+    assert import_acled(cli, tmp_path, "--init").exit_code == 0
+    store = Store(tmp_path / "records")
+    first = store.load().get("2020-07-12-acled-tst1").incident
+    assert (first.title, first.place_names, first.region) == (
+        "Armed clash in Chinari",
+        ("Chinari",),
+        ("Tavush (province)",),
+    )
+    [said] = first.claims
+    assert (said.side, said.statement, said.casualties) == ("acled", "Test row: an exchange of fire, said.", ())
+    assert "fatalities: 3 (ACLED's total" in said.note and "sources: Agency One; Agency Two" in said.note
+    assert said.source.ref == "ACLED TST1" and said.source.date.isoformat() == "2020-07-17"  # its timestamp
+    week = store.load().get("2020-07-15-acled-tst2").incident  # within a week, 15 July its middle day
+    assert (str(week.date_precision), week.date.isoformat(), week.end_date.isoformat()) == (
+        "days",
+        "2020-07-12",
+        "2020-07-18",
+    )
+    shown = cli("--records", str(tmp_path / "records"), "list", "-o", "json")
+    assert {row["verification"] for row in json.loads(shown.stdout)} == {"single-source"}  # a dataset confirms nothing
+    assert "added 0 records; 2 were recorded already" in import_acled(cli, tmp_path).stdout
+
+
+def test_a_bad_acled_row_is_named_and_nothing_is_written(cli, tmp_path):
+    (tmp_path / "records").mkdir()
+    extract = ACLED_EXTRACT.replace("15-07-2020", "31-02-2020")
+    (tmp_path / "acled.csv").write_text(extract)
+    result = cli("--records", str(tmp_path / "records"), "import", str(tmp_path / "acled.csv"), "-o", "acled")
+    assert result.exit_code == 1 and f"{tmp_path / 'acled.csv'}:3: event_date:" in result.stderr
+    assert list((tmp_path / "records").rglob("*.yaml")) == []
+
+
+def test_acled_import_needs_the_acled_side_and_takes_no_rules(cli, tmp_path):
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "sides.yaml").write_text(
+        "replace_defaults: true\nsides:\n  armenia: {name: Armenia, kind: principal}\n"
+    )
+    result = import_acled(cli, tmp_path)
+    assert result.exit_code == 2 and "acled" in result.stderr and "sides.yaml" in result.stderr
+    result = import_acled(cli, tmp_path, "--rules", str(tmp_path / "acled.csv"))
+    assert result.exit_code == 2 and "--rules" in result.stderr
+
+
+def test_an_import_is_checked_as_the_files_would_be(cli, tmp_path):
+    """What `check` would refuse in the file (a region two places have) is refused at the import."""
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps(incident(region=["Tavush"])) + "\n")
+    result = cli("--records", str(tmp_path / "records"), "import", str(dump), "--init")
+    assert result.exit_code == 1 and f"{dump}:1: region[0]:" in result.stderr and "ambiguous" in result.stderr
+    assert not list(tmp_path.rglob("*.yaml"))
+
+
+def test_acled_fatalities_keep_a_sides_soldiers_and_civilians_apart(cli, make_records):
+    from .conftest import claim
+
+    both = claim(side="armenia", casualties={"armenia": {"killed": 2, "civilians": {"killed": 1}}})
+    [row] = csv.DictReader(io.StringIO(export(cli, make_records(incident(claims=[both])), "-o", "acled").stdout))
+    assert row["fatalities"] == "3" and "Armenia civilians killed: 1 per Armenia" in row["notes"]
