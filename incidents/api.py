@@ -170,6 +170,7 @@ class Records:
         if self._synced is None:
             self.sides()  # a broken sides.yaml or places.yaml is reported before the records it would judge
             self.gazetteer()
+            self.store.finish_imports()
             self._synced = self.store.sync(progress=self._progress)
             prepare(self._synced.index.db)
         return self._synced
@@ -179,6 +180,7 @@ class Records:
         (check() has those across the records): for whoever wants them all in hand."""
         self.sides()  # a broken sides.yaml or places.yaml is reported before the records it would judge
         self.gazetteer()
+        self.store.finish_imports()
         return self.store.load(progress=self._progress)
 
     def check(self) -> list[Problem]:
@@ -743,11 +745,13 @@ class Records:
             raise RecordProblems(problems, after="nothing was imported")
         if write:
             adding = set(result.added)
-            for done, (_, incident) in enumerate(incoming, 1):
-                if incident.id in adding:
-                    self.store.create(incident, exact=True)
+            new = [incident for _, incident in incoming if incident.id in adding]
+
+            def written(done: int) -> None:
                 if progress and done % 200 == 0:
-                    progress(len(given) + done * len(given) // max(len(incoming), 1), 2 * len(given))
+                    progress(len(given) + done * len(given) // max(len(new), 1), 2 * len(given))
+
+            self.store.create_all(new, written)  # all or nothing, even across a kill
         if progress:
             progress(2 * len(given), 2 * len(given))
         return result

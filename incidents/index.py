@@ -172,6 +172,20 @@ def problems_of(text: str | None) -> list[Problem]:
     ]
 
 
+def private_folder(root: Path, *parts: str) -> Path:
+    """`.incidents/` in the records directory (or a folder in it), made if need be, with the
+    .gitignore of `*` that keeps the index, drafts and staged imports out of git."""
+    folder = root / INDEX_FOLDER
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# The index of `incidents`: rebuilt from the records, never committed.\n*\n")
+    if parts:
+        folder = folder.joinpath(*parts)
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 class Index:
     """One records directory's index: a file when it can be, else the same tables in memory."""
 
@@ -193,12 +207,8 @@ class Index:
     def location(self) -> Path:
         """`.incidents/index.sqlite` in the records directory, or the user's cache directory
         when the records directory cannot be written."""
-        folder = self.root / INDEX_FOLDER
         try:
-            folder.mkdir(exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# The index of `incidents`: rebuilt from the records, never committed.\n*\n")
+            folder = private_folder(self.root)
             if os.access(folder, os.W_OK):
                 return folder / "index.sqlite"
         except OSError:

@@ -14,8 +14,10 @@ import contextlib
 import difflib
 import gc
 import hashlib
+import json
 import os
 import re
+import shutil
 import sqlite3
 import stat
 import sys
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
-from .index import ENTRIES, Digest, Index, fingerprint, identity, key_of, pack, problems_of, unpack
+from .index import ENTRIES, Digest, Index, fingerprint, identity, key_of, pack, private_folder, problems_of, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
 from .parallel import Progress, chunked
@@ -710,6 +712,70 @@ class Store:
             )
         raise DataError(f"could not find a free id for {incident.id}")
 
+    def create_all(self, incidents: Sequence[Incident], progress: Callable[[int], None] | None = None) -> None:
+        """Write new records all or nothing, even across a kill. Each is written into a staging
+        folder in `.incidents/imports/`; then a manifest naming them all, atomically: the commit
+        point; then each is linked into place (never over a file) and the folder removed. A kill
+        before the manifest leaves the records as they were (the next command removes the
+        folder); after it, the next command finishes the links (finish_imports)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="import-", dir=private_folder(self.root, "imports")))
+        with _locked(folder):  # while it is held, no other command takes the folder for abandoned
+            names = []
+            for number, incident in enumerate(incidents):
+                path = self.path_for(incident.id)
+                text = render_record(incident)
+                self._check_size(path, text)
+                os.replace(_temp_file(folder, text), folder / f"{number}.yaml")
+                names.append(path.relative_to(self.root).as_posix())
+                if progress:
+                    progress(number + 1)
+            _fsync_dir(folder)
+            write_atomically(folder / MANIFEST, json.dumps(names, indent=0) + "\n")
+            self._link_staged(folder)
+
+    def finish_imports(self) -> None:
+        """Finish what an import killed after its commit point left (link the rest of its
+        records), and remove what one killed before it left: run before records are read."""
+        staging = self.root / ".incidents" / "imports"
+        try:
+            folders = [entry for entry in os.scandir(staging) if entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            return
+        for entry in folders:
+            folder = Path(entry.path)
+            with _locked(folder, wait=False) as held:
+                if not held:
+                    continue  # an import at work
+                if (folder / MANIFEST).is_file():
+                    self._link_staged(folder)
+                else:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def _link_staged(self, folder: Path) -> None:
+        """Link each staged record into place; a file already there with other bytes (made by
+        someone else since the import checked) is kept, and the imported one kept aside."""
+        names = json.loads((folder / MANIFEST).read_text("utf-8"))
+        touched: set[Path] = set()
+        clashes = []
+        for number, name in enumerate(names):
+            staged, target = folder / f"{number}.yaml", self.root / name
+            if not staged.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(staged, target)
+                touched.add(target.parent)
+            except FileExistsError:
+                if target.read_bytes() != staged.read_bytes():
+                    clashes.append((target, self.keep_aside(target.stem, staged.read_text("utf-8"))))
+        for directory in touched:
+            _fsync_dir(directory)
+        shutil.rmtree(folder, ignore_errors=True)
+        if clashes:
+            kept = "; ".join(f"{self.display(t)} (the imported one is in {self.display(k)})" for t, k in clashes)
+            raise DataError(f"recorded meanwhile, differently, and left as they are: {kept}")
+
     def existing(self, incident_id: str) -> Path:
         """The file of a recorded incident, or an error that says why there is none."""
         if not ID_PATTERN.match(incident_id):
@@ -847,9 +913,7 @@ class Store:
     def keep_aside(self, incident_id: str, text: str) -> Path:
         """Keep an edit that could not be saved, in the index's folder (git ignores it), so that
         nothing typed is lost: `.incidents/edits/<id>.yaml`."""
-        folder = self.root / ".incidents" / "edits"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{incident_id}.yaml"
+        path = private_folder(self.root, "edits") / f"{incident_id}.yaml"
         write_atomically(path, text)
         return path
 
@@ -966,6 +1030,9 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
+MANIFEST = "manifest.json"  # an import's commit point: the records it stages, in order
+
+
 def _temp_file(directory: Path, text: str, mode: int | None = None) -> str:
     """A temporary file beside the target, with the target's mode: mkstemp's own 0o600 would make
     a record unreadable to the others who share the records directory."""
@@ -1035,14 +1102,19 @@ def sha256_of(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    """Serialise read-modify-write of records in one folder across processes."""
+def _locked(directory: Path, wait: bool = True) -> Iterator[bool]:
+    """Serialise read-modify-write of records in one folder across processes. Without `wait`,
+    gives False at once if another process holds the folder."""
     if fcntl is None:
-        yield
+        yield True
         return
     fd = os.open(directory, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
         os.close(fd)
