@@ -726,11 +726,12 @@ class Store:
                 path = self.path_for(incident.id)
                 text = render_record(incident)
                 self._check_size(path, text)
-                os.replace(_temp_file(folder, text, durable=False), folder / f"{number}.yaml")
+                os.replace(_temp_file(folder, text, durable=not _SYNC), folder / f"{number}.yaml")
                 names.append(path.relative_to(self.root).as_posix())
                 if progress:
                     progress(number + 1)
-            os.sync()  # every staged file on disk at once, before the commit point (one fsync each took most of the time)
+            if _SYNC:  # every staged file on disk at once, before the commit point (an fsync each took half the time)
+                os.sync()
             write_atomically(folder / MANIFEST, json.dumps(names, indent=0) + "\n")
             self._link_staged(folder)
 
@@ -1030,6 +1031,7 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
+_SYNC = hasattr(os, "sync")  # not on Windows, where each staged file is fsynced instead
 MANIFEST = "manifest.json"  # an import's commit point: the records it stages, in order
 
 
