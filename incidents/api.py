@@ -255,7 +255,7 @@ class Records:
             "csv": lambda: exports.csv_table(incidents, table, context),
             "acled": lambda: exports.acled(incidents, context.sides, context.gazetteer),
             "ucdp": lambda: exports.ucdp(incidents, context.sides, context.gazetteer),
-            "geojson": lambda: exports.geojson(incidents, context.sides, context.gazetteer, done.unplaced),
+            "geojson": lambda: exports.geojson(incidents, context, done.unplaced),
         }[fmt]()
         if output is None:
             done.lines = lines

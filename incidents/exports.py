@@ -62,10 +62,13 @@ def _tolls(claim: Claim, columns: list[str]) -> list[Any]:
     return [figures.get(column) for column in columns]
 
 
-def geojson(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer, unplaced: list[str]) -> Iterator[str]:
+def geojson(incidents: Iterable[Incident], context: Context, unplaced: list[str]) -> Iterator[str]:
     """A FeatureCollection (RFC 7946: longitude first), a feature per incident at the places the
-    gazetteer has coordinates for (a Point, or a MultiPoint for several); the ids of incidents
-    with none are added to `unplaced`, for the caller to count."""
+    gazetteer has coordinates for (a Point, or a MultiPoint for several), with what a map styles
+    by: the verdicts `list` gives, and the fatalities by ACLED's most conservative rule with
+    whose figures they are (`tolls`). The ids of incidents with no coordinates are added to
+    `unplaced`, for the caller to count."""
+    sides, gazetteer = context.sides, context.gazetteer
     yield '{"type":"FeatureCollection","features":[\n'
     first = True
     for incident in incidents:
@@ -79,11 +82,14 @@ def geojson(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer, u
             else {"type": "MultiPoint", "coordinates": points}
         )
         verdict = started_by(incident, sides)
+        fatalities, tolls = _fatalities(incident, sides)
         properties = {
             "id": incident.id, "date": incident.date.isoformat(),
             "end_date": incident.end_date.isoformat() if incident.end_date else None,
             "date_precision": str(incident.date_precision), "title": incident.title,
             "sides": list(incident.claimants), "initiator": str(verdict) if verdict else None,
+            "verification": str(context.standing(incident)), "fatalities": fatalities,
+            "tolls": "; ".join(tolls) or None,
         }  # fmt: skip
         feature = {"type": "Feature", "geometry": geometry, "properties": properties}
         yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False)
@@ -131,7 +137,7 @@ def _acled_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[s
     principal = [s for s in sides.principal if s in incident.claimants] or list(sides.principal[:1])
     others = [s for s in sides.principal if s not in principal[:1]]
     place, precision = _acled_place(incident, gazetteer)
-    fatalities, notes = _fatalities(incident, sides)
+    fatalities, tolls = _fatalities(incident, sides)
     publishers = dict.fromkeys(
         s.publisher for s in [*incident.sources, *(c.source for c in incident.claims)] if s.publisher
     )
@@ -153,7 +159,7 @@ def _acled_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[s
         "geo_precision": precision,
         "source": "; ".join(publishers) or None,
         "source_scale": None,
-        "notes": notes,
+        "notes": "; ".join([incident.title, *tolls]),
         "fatalities": fatalities,
     }
 
@@ -181,10 +187,11 @@ def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Any, int | N
     return None, None
 
 
-def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, str]:
+def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, list[str]]:
     """ACLED's rule: the most conservative figure. Per side whose people were killed (soldiers
     and civilians apart), the lowest of the claimants' latest figures (the low end of a range or
-    of "at least"); summed. The notes say whose each figure is and what the other claimants say."""
+    of "at least"); summed (None: no figure given). With it, per side, whose figure it is and
+    what the other claimants say ("Armenia killed: 3 per Armenia (Azerbaijan says 10+)")."""
     killed = _killed(incident, sides)
     total, notes = 0, []
     for (victim, civilian), said in killed.items():
@@ -193,7 +200,7 @@ def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, str]:
         others = [f"{sides.name(c)} says {count.to_data()}" for c, count in said.items() if c != claimant]
         note = f"{sides.name(victim)}{' civilians' if civilian else ''} killed: {lowest.low} per {sides.name(claimant)}"
         notes.append(note + (f" ({'; '.join(others)})" if others else ""))
-    return (total if killed else None), "; ".join([incident.title, *notes])
+    return (total if killed else None), notes
 
 
 # --- UCDP GED ----------------------------------------------------------------------------------

@@ -83,6 +83,11 @@ def test_geojson_puts_longitude_first_and_counts_what_it_cannot_place(cli, make_
     lon, lat = feature["geometry"]["coordinates"]
     assert collection["type"] == "FeatureCollection" and feature["properties"]["id"] == "2023-09-01-sotk"
     assert 43 < lon < 48 and 38 < lat < 42  # Sotk: east of Greenwich by ~45°, north by ~40°
+    properties = feature["properties"]  # what QGIS styles by: the verdicts and the tolls, whose they are
+    listed = json.loads(cli("--records", str(root), "list", "-o", "json").stdout)
+    standing = {row["id"]: row["verification"] for row in listed}
+    assert properties["verification"] == standing["2023-09-01-sotk"] and properties["fatalities"] == 3
+    assert properties["tolls"] == "Armenia killed: 3 per Armenia"
     assert "1 of 2 incidents have no place with coordinates" in result.stderr
 
 
