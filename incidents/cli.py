@@ -146,6 +146,11 @@ class IncidentsGroup(click.Group):
         except Exception as exc:
             if os.environ.get("INCIDENTS_DEBUG"):
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # the system refused: a folder one may not write, a full disk, a name too long
+                where, reason = strip_unsafe(str(exc.filename)), (exc.strerror or type(exc).__name__).lower()
+                click.echo(f"incidents: error: {where}: {reason}; every write is whole or not at all", err=True)
+                ctx.exit(EXIT_DATA)
             message = f"{type(exc).__name__}: {strip_unsafe(str(exc))} (set INCIDENTS_DEBUG=1 for details)"
             click.echo(f"incidents: internal error: {message}", err=True)
             ctx.exit(EXIT_INTERNAL)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 
 from dateutil import parser as dateutil_parser
 
@@ -112,15 +112,18 @@ def _relative(text: str, reference: date | None) -> date | None:
     if lowered == "today":
         return reference
     if lowered == "yesterday":
-        return reference - timedelta(days=1)
-    if days_ago:
-        return reference - timedelta(days=int(days_ago.group(1)))
-    assert weekday is not None
-    wanted = WEEKDAYS.index(weekday["day"].lower())
-    back = (reference.weekday() - wanted) % 7
-    prefix = (weekday["prefix"] or "").lower()
-    if back == 0 and prefix in ("last", "this past", "past"):
-        back = 7  # "last Sunday" said on a Sunday means the Sunday before
+        back = 1
+    elif days_ago:
+        back = int(days_ago.group(1))
+    else:
+        assert weekday is not None
+        wanted = WEEKDAYS.index(weekday["day"].lower())
+        back = (reference.weekday() - wanted) % 7
+        prefix = (weekday["prefix"] or "").lower()
+        if back == 0 and prefix in ("last", "this past", "past"):
+            back = 7  # "last Sunday" said on a Sunday means the Sunday before
+    if back > (reference - date.min).days:
+        raise DateError(f"{text!r}, counted back from {reference.isoformat()}, falls before the year 1")
     return reference - timedelta(days=back)
 
 
@@ -214,9 +217,13 @@ def period_bound(text: str, end: bool) -> date:
     as a start and its last day as an end, so `--since 2023 --until 'Sep 2023'` covers the lot."""
     if re.fullmatch(r"\s*\d{4}\s*", text):
         year = int(text)
+        if not MINYEAR <= year <= MAXYEAR:
+            raise DateError(f"{text.strip()!r} is not a year a date can have (1 to 9999)")
         return date(year, 12, 31) if end else date(year, 1, 1)
     parsed = parse_date(text)
     if parsed.precision == "month" and end:
+        if (parsed.date.year, parsed.date.month) == (MAXYEAR, 12):
+            return date.max
         following = date(parsed.date.year + parsed.date.month // 12, parsed.date.month % 12 + 1, 1)
         return following - timedelta(days=1)
     return parsed.date

@@ -15,7 +15,7 @@ from typing import Any
 
 from .compare import started_by
 from .formats import csv_line
-from .model import CASUALTY_KINDS, Claim, Incident, Sides
+from .model import CASUALTY_KINDS, Claim, Count, Incident, PlaceRole, Sides
 from .places import Gazetteer
 from .spec import incident_to_data
 from .tables import CLAIMS, INCIDENTS, SHEET, TABLES, Context, Table, claim_cells, table_rows
@@ -73,6 +73,7 @@ def geojson(incidents: Iterable[Incident], context: Context, unplaced: list[str]
     first = True
     for incident in incidents:
         points = _points(incident, gazetteer)
+        _, precision = _acled_place(incident, gazetteer)
         if not points:
             unplaced.append(incident.id)
             continue
@@ -88,7 +89,7 @@ def geojson(incidents: Iterable[Incident], context: Context, unplaced: list[str]
             "end_date": incident.end_date.isoformat() if incident.end_date else None,
             "date_precision": str(incident.date_precision), "title": incident.title,
             "sides": list(incident.claimants), "initiator": str(verdict) if verdict else None,
-            "verification": str(context.standing(incident)), "fatalities": fatalities,
+            "verification": str(context.standing(incident)), "geo_precision": precision, "fatalities": fatalities,
             "tolls": "; ".join(tolls) or None,
         }  # fmt: skip
         feature = {"type": "Feature", "geometry": geometry, "properties": properties}
@@ -98,13 +99,29 @@ def geojson(incidents: Iterable[Incident], context: Context, unplaced: list[str]
 
 
 def _points(incident: Incident, gazetteer: Gazetteer) -> list[list[float]]:
-    names = [*incident.places, *(p for c in incident.claims for p in c.places)] or list(incident.region)
     points = []
-    for name in names:
+    for name in next((names for names, _ in _where(incident) if _placed(names, gazetteer)), []):
         place = gazetteer.resolve_ref(name).place
         if place and place.lat is not None and place.lon is not None and [place.lon, place.lat] not in points:
             points.append([place.lon, place.lat])  # longitude first
     return points
+
+
+def _where(incident: Incident) -> list[tuple[list[Any], bool]]:
+    """Where the incident happened, in order of preference, each list with whether it names
+    places rather than regions: the record's places and those its claims say were hit or are
+    near; else its regions; else, last, the places fire is said to have come from (a village
+    across the border is not where the event was)."""
+    said = [p for c in incident.claims for p in c.places]
+    return [
+        ([*incident.places, *(p for p in said if p.role != PlaceRole.FROM)], True),
+        (list(incident.region), False),
+        ([p for p in said if p.role == PlaceRole.FROM], True),
+    ]
+
+
+def _placed(names: list[Any], gazetteer: Gazetteer) -> bool:
+    return any((p := gazetteer.resolve_ref(n).place) and p.lat is not None and p.lon is not None for n in names)
 
 
 # --- ACLED -------------------------------------------------------------------------------------
@@ -134,8 +151,7 @@ def acled(incidents: Iterable[Incident], sides: Sides, gazetteer: Gazetteer) -> 
 
 def _acled_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[str, Any]:
     event_type, sub_event = _acled_type(incident)
-    principal = [s for s in sides.principal if s in incident.claimants] or list(sides.principal[:1])
-    others = [s for s in sides.principal if s not in principal[:1]]
+    actors = _actors(incident, sides)
     place, precision = _acled_place(incident, gazetteer)
     fatalities, tolls = _fatalities(incident, sides)
     publishers = dict.fromkeys(
@@ -149,8 +165,8 @@ def _acled_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[s
         "disorder_type": "Political violence",
         "event_type": event_type,
         "sub_event_type": sub_event,
-        "actor1": f"Military Forces of {sides.name(principal[0])}" if principal else None,
-        "actor2": f"Military Forces of {sides.name(others[0])}" if others else None,
+        "actor1": f"Military Forces of {sides.name(actors[0])}" if actors else None,
+        "actor2": f"Military Forces of {sides.name(actors[1])}" if len(actors) > 1 else None,
         "admin1": next((gazetteer.display(r, "english") for r in incident.region), None),
         "admin2": None,
         "location": place.name if place else None,
@@ -162,6 +178,14 @@ def _acled_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[s
         "notes": "; ".join([incident.title, *tolls]),
         "fatalities": fatalities,
     }
+
+
+def _actors(incident: Incident, sides: Sides) -> list[str]:
+    """The principal sides the record involves: those that speak in it (the first to speak
+    first), then those a claim blames or whose people a claim counts. None named: none given."""
+    spoke = [c.side for c in sorted(incident.claims, key=lambda c: str(c.reported or ""))]
+    named = [*spoke, *(c.initiator for c in incident.claims), *(f.side for c in incident.claims for f in c.casualties)]
+    return [side for side in dict.fromkeys(named) if side in sides.principal]
 
 
 def _acled_type(incident: Incident) -> tuple[str, str]:
@@ -176,10 +200,10 @@ def _acled_type(incident: Incident) -> tuple[str, str]:
 
 
 def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Any, int | None]:
-    """The first place with coordinates: 1 when it is a settlement named, 2 for another place
-    (a road, a height, a district), 3 when only the region has them; None without any."""
-    named = [*incident.places, *(p for c in incident.claims for p in c.places)]
-    for names, settled in ((named, True), (list(incident.region), False)):
+    """The first place with coordinates (see _where: never a place fire only came from while
+    another is known): 1 when it is a settlement named, 2 for another place (a road, a height,
+    a district), 3 when only the region has them; None without any."""
+    for names, settled in _where(incident):
         for name in names:
             place = gazetteer.resolve_ref(name).place
             if place and place.lat is not None and place.lon is not None:
@@ -189,18 +213,29 @@ def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Any, int | N
 
 def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, list[str]]:
     """ACLED's rule: the most conservative figure. Per side whose people were killed (soldiers
-    and civilians apart), the lowest of the claimants' latest figures (the low end of a range or
-    of "at least"); summed (None: no figure given). With it, per side, whose figure it is and
+    and civilians apart), the lowest of the claimants' latest figures that have a lower figure
+    (the low end of a range or of "at least"); summed. None when no figure has one: `some` and
+    `up to 70` are never written as 0. With it, per side, whose figure it is (as given: 2+) and
     what the other claimants say ("Armenia killed: 3 per Armenia (Azerbaijan says 10+)")."""
-    killed = _killed(incident, sides)
-    total, notes = 0, []
-    for (victim, civilian), said in killed.items():
-        claimant, lowest = min(said.items(), key=lambda kv: kv[1].low)
-        total += lowest.low
-        others = [f"{sides.name(c)} says {count.to_data()}" for c, count in said.items() if c != claimant]
-        note = f"{sides.name(victim)}{' civilians' if civilian else ''} killed: {lowest.low} per {sides.name(claimant)}"
-        notes.append(note + (f" ({'; '.join(others)})" if others else ""))
-    return (total if killed else None), notes
+    total: int | None = None
+    notes = []
+    for (victim, civilian), said in _killed(incident, sides).items():
+        who = f"{sides.name(victim)}{' civilians' if civilian else ''} killed"
+        numbered = _numbered(said)
+        if numbered:
+            claimant, lowest = min(numbered.items(), key=lambda kv: kv[1].low)
+            total = (total or 0) + lowest.low
+            note, rest = f"{who}: {lowest.to_data()} per {sides.name(claimant)}", [c for c in said if c != claimant]
+            others = [f"{sides.name(c)} says {said[c].to_data()}" for c in rest]
+            notes.append(note + (f" ({'; '.join(others)})" if others else ""))
+        else:
+            notes.append(f"{who}: no figure with a lower bound ({'; '.join(f'{sides.name(c)} says {n.to_data()}' for c, n in said.items())})")
+    return total, notes
+
+
+def _numbered(said: dict[str, Count]) -> dict[str, Count]:
+    """The figures that give a lower figure: not `some`, not `up to N`."""
+    return {claimant: count for claimant, count in said.items() if count.numbered and not count.unnumbered and not count.up_to}
 
 
 # --- UCDP GED ----------------------------------------------------------------------------------
@@ -233,13 +268,12 @@ def _ucdp_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[st
     start, end = incident.span
 
     def lowest(keys: Iterable[tuple[str, bool]]) -> int | None:
-        found = [min(c.low for c in killed[k].values()) for k in keys if k in killed]
+        found = [min(c.low for c in _numbered(killed[k]).values()) for k in keys if _numbered(killed.get(k, {}))]
         return sum(found) if found else None
 
-    lows = [min(c.low for c in said.values()) for said in killed.values()]
     highs = [_highest(said.values()) for said in killed.values()]  # None: some figure has no upper bound
     agreed = [next(iter(said.values())) for said in killed.values() if len({str(c) for c in said.values()}) == 1]
-    exact = len(agreed) == len(killed) and all(c.low == c.high for c in agreed)
+    exact = len(agreed) == len(killed) and all(c.is_exact for c in agreed)
     return {
         "id": incident.id,
         "year": incident.date.year,
@@ -258,15 +292,16 @@ def _ucdp_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[st
         "deaths_b": lowest([(principal[1], False)]) if len(principal) > 1 else None,
         "deaths_civilians": lowest([k for k in killed if k[1]]),
         "best": sum(c.low for c in agreed) if killed and exact else None,
-        "low": sum(lows) if killed else None,
+        "low": lowest(killed),
         "high": sum(h for h in highs if h is not None) if killed and None not in highs else None,
         "source_article": "; ".join(str(s) for s in incident.sources) or None,
     }
 
 
-def _highest(counts: Iterable[Any]) -> int | None:
-    highs = [c.high for c in counts]
-    return None if any(h is None for h in highs) else max(highs)
+def _highest(counts: Iterable[Count]) -> int | None:
+    """The most the figures allow; None when one has no upper bound (2+, some)."""
+    highs = [c.interval()[1] for c in counts]
+    return None if any(h is None for h in highs) else max(h for h in highs if h is not None)
 
 
 def _killed(incident: Incident, sides: Sides) -> dict[tuple[str, bool], dict[str, Any]]:

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Any
 
 from .errors import Problem, Severity
-from .model import NUMBER_WORDS, Count, Meta, Moment, clock_text, offset_text
+from .model import NUMBER_WORDS, TENS, Count, Meta, Moment, clock_text, offset_text
 from .text import UNSAFE_CLASS, unsafe_characters
 
 YEARS = (1900, 2100)  # dates outside are typing slips (9999, 2203); they also break the timeline
@@ -153,12 +153,15 @@ class Text(Kind):
 class Pattern(Text):
     """Text of a fixed shape (an id, a side, a URL scheme)."""
 
-    def __init__(self, regex: re.Pattern[str], what: str, doc: str) -> None:
-        self.regex, self.what, self.doc = regex, what, doc
+    def __init__(self, regex: re.Pattern[str], what: str, doc: str, max_length: int | None = None) -> None:
+        self.regex, self.what, self.doc, self.max_length = regex, what, doc, max_length
 
     def read(self, value: object, at: At) -> Any:
         if not isinstance(value, str):
             at.problem(f"expected {self.what}, found {kind_of(value)}")
+            return MISSING
+        if self.max_length is not None and len(value) > self.max_length:
+            at.problem(f"{len(value):,} characters: {self.doc}s are at most {self.max_length} (a file is named by one)")
             return MISSING
         if not self.regex.match(value):
             at.problem(f"expected {self.what}, found {value!r}")
@@ -166,7 +169,8 @@ class Pattern(Text):
         return value
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": self.regex.pattern}
+        limit = {"maxLength": self.max_length} if self.max_length is not None else {}
+        return {"type": "string", "pattern": self.regex.pattern, **limit}
 
 
 class SideRef(Pattern):
@@ -322,7 +326,7 @@ class Integer(Kind):
         return {"type": "integer", "minimum": self.low, "maximum": self.high}
 
 
-_WORDS = "|".join(NUMBER_WORDS)
+_WORDS = "|".join([f"(?:{'|'.join(TENS)})(?:[- ](?:{'|'.join(NUMBER_WORDS[1:10])}))?", *NUMBER_WORDS])
 _NUMBER = rf"(?:[0-9]+|{_WORDS})"
 _COUNT_SCHEMA = (
     rf"^\s*(?:[0-9]+|[0-9]+\s*\+|(?:[Aa][Tt]\s+[Ll][Ee][Aa][Ss][Tt]|>=|≥)\s*{_NUMBER}"

@@ -197,10 +197,21 @@ _COUNT_PATTERN = re.compile(
 # Statements write small numbers as words ("at least two soldiers"); they are read as digits.
 NUMBER_WORDS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
 )  # fmt: skip
-_NUMBER_WORDS = {word: str(n) for n, word in enumerate(NUMBER_WORDS)}
+TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)}
+# "twenty-one" is one number, 21, not the range 20-1: tens (with a unit) are read before single words
+_TENS_WORD = re.compile(r"\b(" + "|".join(TENS) + r")(?:[- ](" + "|".join(NUMBER_WORDS[1:10]) + r"))?\b", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _in_digits(text: str) -> str:
+    """Number words written as digits: 'twenty-one' -> '21', 'at least two' -> 'at least 2'."""
+    tens = _TENS_WORD.sub(
+        lambda m: str(20 + 10 * TENS.index(m[1].lower()) + (_NUMBER_WORDS[m[2].lower()] if m[2] else 0)), text
+    )
+    return _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group().lower()]), tens)
 MAX_COUNT_DIGITS = 9  # a casualty or violation count of a billion is a typing slip
 SOME = "some"  # how a record writes losses a statement gives without a number
 
@@ -233,7 +244,7 @@ class Count:
             _check_size(str(value))
             return cls(value, value)
         if isinstance(value, str):
-            match = _COUNT_PATTERN.match(_NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group().lower()], value))
+            match = _COUNT_PATTERN.match(_in_digits(value))
             if match:
                 return cls._from_match(match, value)
         raise ValueError(

@@ -88,6 +88,7 @@ SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 SOURCE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 CLAIM_ID_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 ID_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID = 200  # the file's name is the id and .yaml, and a name may be 255 bytes
 PLACE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -480,7 +481,7 @@ INCIDENT = RecordType(
     "incident",
     "One incident: what happened where and when, and every account of it.",
     (
-        Field("id", Pattern(ID_PATTERN, "an id like 2023-09-01-sotk (date, then lower-case words)", "id"),
+        Field("id", Pattern(ID_PATTERN, "an id like 2023-09-01-sotk (date, then lower-case words)", "id", MAX_ID),
               "`YYYY-MM-DD-words`: lower-case letters, digits, hyphens. Must match the file name, in the folder of the id's year. Never changes once written, even if the date is corrected.", required=True,
               option="--id", typed="Default: the date and the first place (or the title's first words)."),
         Field("title", Text(), "A short neutral title.", required=True, option="--title", question="Title"),

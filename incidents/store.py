@@ -22,6 +22,7 @@ import sqlite3
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import DataError, NotFoundError, Problem, RecordProblems, UsageError
+from .errors import DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
 from .index import ENTRIES, Digest, Index, fingerprint, identity, key_of, pack, private_folder, problems_of, unpack
 from .index import enabled as index_enabled
 from .model import Incident, Sides
@@ -113,7 +114,11 @@ def find_records_dir(option: str | None, cwd: Path | None = None) -> Path:
     """`--records`, else $INCIDENTS_RECORDS, else the nearest `records/` upwards from here."""
     given = option or os.environ.get(ENV_VAR)
     if given:
-        path = Path(given).expanduser()
+        try:
+            path = Path(given).expanduser()
+        except RuntimeError:  # ~user of no such user, or no home directory to stand for ~
+            where = "--records" if option else ENV_VAR
+            raise UsageError(f"{where}: {given}: no such user's home directory to stand for {given.split('/')[0]}") from None
         if path.exists() and not path.is_dir():
             raise UsageError(f"{path} is not a directory")
         return path
@@ -142,6 +147,7 @@ class _Tree:
 
     records: list[str] = field(default_factory=list)  # `*.yaml` files, links among them (as text: there are many)
     strays: list[Path] = field(default_factory=list)  # `*.yml` files: records under the other ending
+    leftovers: list[Path] = field(default_factory=list)  # temporary files of writes that were stopped
     folders: list[tuple[Path, str]] = field(default_factory=list)  # folders not read, and why
 
 
@@ -188,6 +194,8 @@ def _walk(root: Path, years: Iterable[int] | None = None) -> _Tree:
             name = entry.name
             path = prefix + name
             if name.startswith("."):
+                if name.startswith(TEMP_PREFIX) and name.endswith(".tmp"):
+                    tree.leftovers.append(Path(path))
                 continue
             if _is_folder(entry):
                 if folder == base and name == EVIDENCE_FOLDER:
@@ -463,6 +471,7 @@ class Store:
             synced.problems.append(
                 whole_file(self.display(path), "record files end in .yaml: rename this file, or it is not read")
             )
+        synced.problems += [_leftover(self.display(path)) for path in tree.leftovers if _abandoned(path)]
         index = synced.index
         with collector_paused():
             files = [self._identify(path) for path in tree.records]
@@ -696,21 +705,25 @@ class Store:
         return path
 
     def create(self, incident: Incident, exact: bool = False) -> tuple[Incident, Path]:
-        """Write a new record under a free id (`-2`, `-3`… appended if taken; with `exact`, the id
-        given or an error); never overwrite."""
-        for attempt in range(1, 2 if exact else 1000):
-            candidate = incident if attempt == 1 else replace(incident, id=f"{incident.id}-{attempt}")
+        """Write a new record under a free id (`-2`, `-3`… appended if taken, without limit; with
+        `exact`, the id given or an error); never overwrite. A taken id costs a look at the
+        folder's names, not a written file: the next free number is read from them, and only a
+        writer that loses a race to it looks again."""
+        number = 1
+        while True:
+            candidate = incident if number == 1 else replace(incident, id=f"{incident.id}-{number}")
             path = self.path_for(candidate.id)
-            text = render_record(candidate)
-            self._check_size(path, text)  # before the folder is made: a refusal changes nothing
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if _write_exclusive(path, text):
-                return candidate, path
-        if exact:
-            raise UsageError(
-                f"--id: {incident.id} is taken; choose another id, or add to it with `incidents claim {incident.id}`"
-            )
-        raise DataError(f"could not find a free id for {incident.id}")
+            if not os.path.lexists(path):
+                text = render_record(candidate)
+                self._check_size(path, text)  # before the folder is made: a refusal changes nothing
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if _write_exclusive(path, text):
+                    return candidate, path
+            if exact:
+                raise UsageError(
+                    f"--id: {incident.id} is taken; choose another id, or add to it with `incidents claim {incident.id}`"
+                )
+            number = _next_free(path.parent, incident.id, number)
 
     def create_all(self, incidents: Sequence[Incident], progress: Callable[[int], None] | None = None) -> None:
         """Write new records all or nothing, even across a kill. Each is written into a staging
@@ -1031,6 +1044,31 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
+TEMP_PREFIX = ".incident-"  # a record's temporary file, beside it until it is renamed or linked
+
+
+def _abandoned(path: Path) -> bool:
+    """A temporary file no write is still using: older than a minute (a write takes milliseconds)."""
+    try:
+        return time.time() - path.lstat().st_mtime > 60
+    except OSError:
+        return False  # gone meanwhile: its write finished
+
+
+def _leftover(shown: str) -> Problem:
+    return Problem(
+        shown, 0, "", "a temporary file left by a write that was stopped (a kill, a crash, a full disk);"
+        " the record beside it is as it was before that write: delete this file", Severity.WARNING,
+    )  # fmt: skip
+
+
+def _next_free(folder: Path, stem: str, tried: int) -> int:
+    """The number after the highest `<stem>-N.yaml` in the folder, and after `tried`."""
+    suffix = re.compile(re.escape(stem) + r"-([0-9]{1,9})\.yaml")
+    taken = [int(m[1]) for name in os.listdir(folder) if (m := suffix.fullmatch(name))]
+    return max([tried, *taken]) + 1
+
+
 _SYNC = hasattr(os, "sync")  # not on Windows, where each staged file is fsynced instead
 MANIFEST = "manifest.json"  # an import's commit point: the records it stages, in order
 
@@ -1039,7 +1077,7 @@ def _temp_file(directory: Path, text: str, mode: int | None = None, durable: boo
     """A temporary file beside the target, with the target's mode: mkstemp's own 0o600 would make
     a record unreadable to the others who share the records directory. `durable`: fsynced
     (without, the caller makes it durable, as an import does for all its files at once)."""
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".incident-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
         os.fchmod(fd, _default_mode() if mode is None else mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

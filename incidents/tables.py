@@ -193,9 +193,9 @@ CLAIMS = Table(
 def _casualty_rows(incident: Incident, context: Context) -> Iterator[Row]:
     for number, claim in enumerate(incident.claims):
         for figure in claim.casualties:
-            count = figure.count
+            low, high = figure.count.interval()  # `some`: at least one, no upper bound
             yield [incident.id, incident.claim_id(number), figure.side, figure.civilian, str(figure.kind),
-                   str(count.to_data()), count.low, count.high]  # fmt: skip
+                   str(figure.count.to_data()), low, high]  # fmt: skip
 
 
 CASUALTIES = Table(
@@ -208,7 +208,7 @@ CASUALTIES = Table(
         Column("civilian", "boolean", "Civilians (true) or soldiers (false)."),
         Column("kind", description="killed, wounded, captured or missing."),
         Column("count", description="As the statement gives it: 3, 2+ (at least), 2-4, up to 70, some."),
-        Column("low", "integer", "The least the figure can mean."),
+        Column("low", "integer", "The least the figure can mean (some: 1, losses were stated; up to 70: 0)."),
         Column("high", "integer", "The most it can mean; empty: no upper bound."),
     ),
     ("incident_id", "claim_id", "side", "civilian", "kind"),

@@ -76,7 +76,8 @@ def test_each_table_of_the_package_is_a_csv_table_of_its_own(cli, make_records):
 
 
 def test_geojson_puts_longitude_first_and_counts_what_it_cannot_place(cli, make_records):
-    root = make_records(incident(), incident(id="2023-09-02-nowhere", date="2023-09-02", places=["Nowhereville"]))
+    nowhere = incident(id="2023-09-02-nowhere", date="2023-09-02", places=["Nowhereville"], region=[])
+    root = make_records(incident(), nowhere)
     result = export(cli, root, "-o", "geojson")
     collection = json.loads(result.stdout)
     [feature] = collection["features"]
@@ -474,3 +475,42 @@ def test_acled_fatalities_keep_a_sides_soldiers_and_civilians_apart(cli, make_re
     both = claim(side="armenia", casualties={"armenia": {"killed": 2, "civilians": {"killed": 1}}})
     [row] = csv.DictReader(io.StringIO(export(cli, make_records(incident(claims=[both])), "-o", "acled").stdout))
     assert row["fatalities"] == "3" and "Armenia civilians killed: 1 per Armenia" in row["notes"]
+
+
+def test_losses_without_a_number_are_never_exported_as_zero(cli, make_records):
+    from .conftest import claim
+
+    unnumbered = claim(
+        side="armenia",
+        casualties={"armenia": {"killed": "some"}},
+        places=[{"name": "Digh", "role": "from"}, {"name": "Sotk", "role": "at"}],
+    )
+    root = make_records(incident(claims=[unnumbered], places=[], region=[]))
+    [acled] = csv.DictReader(io.StringIO(export(cli, root, "-o", "acled").stdout))
+    assert (
+        acled["fatalities"] == ""
+        and "Armenia killed: no figure with a lower bound (Armenia says some)" in acled["notes"]
+    )
+    assert acled["location"] == "Sotk"  # where it was hit, not Digh, where the fire came from
+    [ucdp] = csv.DictReader(io.StringIO(export(cli, root, "-o", "ucdp").stdout))
+    assert (ucdp["deaths_a"], ucdp["low"], ucdp["high"], ucdp["best"]) == ("", "", "", "")
+    [feature] = json.loads(export(cli, root, "-o", "geojson").stdout)["features"]
+    assert feature["properties"]["fatalities"] is None
+    [row] = csv.DictReader(io.StringIO(export(cli, root, "-o", "csv", "--table", "casualties").stdout))
+    assert (row["count"], row["low"], row["high"]) == ("some", "1", "")  # losses were stated: at least one
+
+
+def test_at_least_stays_at_least_in_whose_figure_it_is(cli):
+    rows = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export(cli, BUNDLED, "-o", "acled").stdout))}
+    # The statement: "At least two Azerbaijani soldiers were killed"
+    assert "Azerbaijan killed: 2+ per Azerbaijan" in rows["2023-03-05-khalfali-road"]["notes"]
+    assert rows["2023-03-05-khalfali-road"]["fatalities"] == "2"  # ACLED codes the lower figure
+
+
+def test_acled_actors_are_the_sides_a_record_involves_and_none_when_it_names_none(cli):
+    rows = {r["event_id_cnty"]: r for r in csv.DictReader(io.StringIO(export(cli, BUNDLED, "-o", "acled").stdout))}
+    assert (rows["2023-08-28-border-crossfire"]["actor1"], rows["2023-08-28-border-crossfire"]["actor2"]) == ("", "")
+    assert {rows["2023-09-01-kalbajar"]["actor1"], rows["2023-09-01-kalbajar"]["actor2"]} == {
+        "Military Forces of Armenia",
+        "Military Forces of Azerbaijan",
+    }

@@ -8,9 +8,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from incidents.store import Store
 
-from .conftest import incident, snapshot
+from .conftest import BUNDLED, incident, snapshot
 
 KILLS = int(os.environ.get("INCIDENTS_KILLS", "4"))  # tools/reliability.py runs many more
 
@@ -76,3 +78,87 @@ def test_a_staged_import_with_its_manifest_is_finished_and_one_without_is_undone
     (committed / "manifest.json").write_text(json.dumps(["2023/2023-09-02-sotk.yaml", "2023/2023-09-03-sotk.yaml"]))
     store.finish_imports()
     assert (root / "2023" / "2023-09-03-sotk.yaml").read_text() == texts[1] and not committed.exists()
+
+
+# --- the defects a campaign against the tool found (issue 16), each an ordinary input -----------
+
+EXIT_INTERNAL = 3
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["summary", "--since", "0000"], "--since"),
+        (["list", "--since", "10000"], "--since"),
+        (["add", "--date", "yesterday", "--reported", "0001-01-01", "--title", "T", "--place", "Sotk"], "--date"),
+        (["add", "--date", "last Sunday", "--reported", "0001-01-01", "--title", "T", "--place", "Sotk"], "--date"),
+        (["add", "--date", "5 days ago", "--reported", "0001-01-01", "--title", "T", "--place", "Sotk"], "--date"),
+        (["add", "--date", "2023-09-05", "--title", "T", "--id", "2023-09-05-" + "a" * 300], "--id"),
+    ],
+)
+def test_ordinary_input_gets_a_usage_error_naming_the_option_not_an_internal_error(cli, args, named):
+    result = cli("--records", str(BUNDLED), *args)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("incidents: error:") and named in line
+
+
+def test_the_last_month_of_the_calendar_bounds_a_period(cli):
+    """`--until "Dec 9999"` runs to the last day there is, as `--until 2023` runs to 31 December."""
+    result = cli("--records", str(BUNDLED), "list", "--until", "Dec 9999", "-o", "json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == len(Store(BUNDLED).load().records)
+
+
+def test_a_home_directory_of_no_user_is_a_usage_error(cli):
+    result = cli("--records", "~nosuchuser-of-this-machine/x", "list")
+    assert result.exit_code == 2 and "~nosuchuser-of-this-machine" in result.stderr
+
+
+def test_twenty_one_is_a_count_not_a_range_running_backwards(cli, make_records):
+    root = make_records(incident())
+    args = ["claim", "2023-09-01-sotk", "--side", "azerbaijan", "--source-title", "S", "--count", "twenty-one"]
+    assert cli("--records", str(root), *args).exit_code == 0
+    assert str(Store(root).load().get("2023-09-01-sotk").incident.claims[-1].violations) == "21"
+
+
+def test_a_folder_one_may_not_write_is_named_in_one_line(cli, make_records, monkeypatch):
+    """As a user without write permission meets it (simulated: the tests may run as root)."""
+    import incidents.store
+
+    root = make_records(incident())
+    before = snapshot(root)
+
+    def refused(*args, dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", str(dir))
+
+    monkeypatch.setattr(incidents.store.tempfile, "mkstemp", refused)
+    for args in (["add", "--date", "2023-09-05", "--title", "T", "--place", "Sotk"],
+                 ["claim", "2023-09-01-sotk", "--side", "azerbaijan", "--source-title", "S"]):  # fmt: skip
+        result = cli("--records", str(root), *args)
+        assert result.exit_code == 1, result.output
+        [line] = result.stderr.splitlines()
+        assert "permission denied" in line and str(root / "2023") in line and "internal" not in line
+    assert snapshot(root) == before
+
+
+def test_ids_of_one_day_and_place_go_on_past_a_thousand(make_records):
+    from incidents.spec import incident_from_data
+
+    root = make_records()
+    store = Store(root)
+    record = incident_from_data(incident(), "test")[0]
+    ids = [store.create(record)[0].id for _ in range(1005)]
+    assert len(set(ids)) == 1005 and ids[-1] == "2023-09-01-sotk-1005"
+    assert not [p for p in (root / "2023").iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_a_temporary_file_left_by_a_kill_is_reported_by_check(cli, make_records):
+    root = make_records(incident())
+    left = root / "2023" / ".incident-k1ll3d.tmp"
+    left.write_text("id: 2023-09-01-sotk\n")
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    result = cli("--records", str(root), "check")
+    assert (
+        result.exit_code == 0 and f"{left}: warning: a temporary file left by a write that was stopped" in result.output
+    )
+    assert cli("--records", str(root), "list").exit_code == 0  # a warning keeps nothing out
