@@ -49,6 +49,7 @@ from .store import (
     read_data,
     read_gazetteer,
     read_weapons,
+    require_folder_for,
 )
 from .summary import Summary, summarise
 from .weapons import WeaponKinds
@@ -269,6 +270,7 @@ class Records:
         written whole, or not at all."""
         from .exports import sqlite_export
 
+        require_folder_for(output)
         tmp = output.with_name(f".{output.name}.tmp")
         tmp.unlink(missing_ok=True)
         metadata_file = output.with_suffix(".metadata.json")

@@ -146,10 +146,12 @@ class IncidentsGroup(click.Group):
         except Exception as exc:
             if os.environ.get("INCIDENTS_DEBUG"):
                 raise
-            if isinstance(exc, OSError) and exc.filename is not None:
+            if isinstance(exc, OSError) and exc.strerror:
                 # the system refused: a folder one may not write, a full disk, a name too long
-                where, reason = strip_unsafe(str(exc.filename)), (exc.strerror or type(exc).__name__).lower()
-                click.echo(f"incidents: error: {where}: {reason}; every write is whole or not at all", err=True)
+                reason = exc.strerror.lower()
+                message = (f"{strip_unsafe(str(exc.filename))}: {reason}; every write is whole or not at all"
+                           if exc.filename is not None else f"cannot write the output: {reason}")  # fmt: skip
+                click.echo(f"incidents: error: {message}", err=True)
                 ctx.exit(EXIT_DATA)
             message = f"{type(exc).__name__}: {strip_unsafe(str(exc))} (set INCIDENTS_DEBUG=1 for details)"
             click.echo(f"incidents: internal error: {message}", err=True)

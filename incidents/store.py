@@ -132,6 +132,15 @@ def find_records_dir(option: str | None, cwd: Path | None = None) -> Path:
     )
 
 
+def require_folder_for(output: Path) -> None:
+    """--output names a file (or folder) in a folder that is there: a mistyped folder is named,
+    not made, and not met with an error about a temporary file."""
+    parent = output.parent if str(output.parent) else Path(".")
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise UsageError(f"--output: {parent} {what}; give a file in a folder that is there")
+
+
 def require_existing(root: Path) -> None:
     """A records directory named that does not exist is a usage error, as one that is a file is:
     the same exit code (2) for a mistyped --records, whichever way it is wrong."""
@@ -901,13 +910,16 @@ class Store:
 
     def write_out(self, lines: Iterable[str], output: Path | None) -> None:
         """Text to stdout as it comes, or to a file whole or not at all (a temporary file beside
-        it, renamed when the last line is written: a kill leaves the old file or none)."""
+        it, renamed when the last line is written: a kill leaves the old file or none), with
+        the mode an ordinary new file gets, as a shell's redirection would give it."""
         if output is None:
             for line in lines:
                 sys.stdout.write(line)
             return
+        require_folder_for(output)
         fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}-", suffix=".tmp")
         try:
+            os.fchmod(fd, _default_mode())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.writelines(lines)
                 handle.flush()
@@ -919,8 +931,10 @@ class Store:
             raise
 
     def write_folder(self, folder: Path, files: dict[str, str]) -> None:
-        """Files written into a folder, each whole (made if need be; others in it are left)."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """Files written into a folder, each whole (the folder made if need be, in a folder that
+        is there; other files in it are left)."""
+        require_folder_for(folder)
+        folder.mkdir(exist_ok=True)
         for name, text in files.items():
             self.write_out([text], folder / name)
 

@@ -3,6 +3,10 @@
 import csv
 import io
 import json
+import os
+import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -514,3 +518,31 @@ def test_acled_actors_are_the_sides_a_record_involves_and_none_when_it_names_non
         "Military Forces of Armenia",
         "Military Forces of Azerbaijan",
     }
+
+
+@pytest.mark.parametrize("fmt", ["csv", "sqlite", "datapackage"])
+def test_an_output_in_a_folder_that_is_not_there_is_named_and_not_made(cli, tmp_path, fmt):
+    target = tmp_path / "no-such-folder" / "out"
+    result = cli("--records", str(BUNDLED), "export", "-o", fmt, "--output", str(target))
+    assert result.exit_code == 2 and f"{tmp_path / 'no-such-folder'} does not exist" in result.stderr
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_an_export_file_gets_the_mode_a_new_file_gets(cli, tmp_path):
+    old = os.umask(0o022)
+    try:
+        export(cli, BUNDLED, "-o", "csv", "--output", str(tmp_path / "out.csv"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o644  # others in the team can read it
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_an_error_in_one_line(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "incidents", "--records", str(BUNDLED), "export", "-o", "csv"],
+                                stdout=full, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert (
+        result.returncode == 1
+        and result.stderr.strip() == "incidents: error: cannot write the output: no space left on device"
+    )
