@@ -32,6 +32,7 @@ from .checks import check, evidence, future, record_problems, reference_problem,
 from .compare import CONFLICT, Comparison, Verification, compare, default_columns, overview, verification
 from .entry import ClaimValues, IncidentDraft, new_claim, new_incident, place_typed, side_id
 from .errors import Aborted, DataError, NotFoundError, Problem, RecordProblems, Severity, UsageError
+from .imports import Lines
 from .index import ENTRIES, SIDE_TABLES
 from .model import NO_META, Breakdown, Evidence, Incident, Sides, Source, Status
 from .parallel import Progress
@@ -698,34 +699,37 @@ class Records:
         shown = str(path)
         sides = self.sides()
         problems: list[Problem] = []
+        warned: list[Problem] = []
         incoming: list[tuple[int, Incident]] = []
         given = list(rows)
         first: dict[str, int] = {}  # id -> the line that gave it first
-        for done, (number, data) in enumerate(given, 1):
+        for done, (where, data) in enumerate(given, 1):
             if progress and done % 200 == 0:
                 progress(done, 2 * len(given))
             if isinstance(data, Problem):
                 problems.append(data)
                 continue
+            number = where.first if isinstance(where, Lines) else where
             incident, found = incident_from_data(data, shown, sides.ids)
             if incident is not None and not found:  # and what `check` would find in it as a file
                 as_file = Record(incident, self.store.path_for(incident.id), shown)
-                found = [
-                    p for p in record_problems(as_file, self.root, self.gazetteer()) if p.severity == Severity.ERROR
-                ]
-            problems += [replace(p, line=number) for p in found]
+                found = record_problems(as_file, self.root, self.gazetteer())
+            placed = [_placed_on(p, where) for p in found]
+            errors = [p for p in placed if p.severity == Severity.ERROR]
+            problems += errors
+            warned += [p for p in placed if p.severity != Severity.ERROR]
             if incident is not None and incident.id in first:
                 problems.append(
                     Problem(shown, number, "id", f"{incident.id} is given on line {first[incident.id]} too")
                 )
-            elif incident is not None and not found:
+            elif incident is not None and not errors:
                 first[incident.id] = number
                 incoming.append((number, incident))
         if not self.root.is_dir() and not init:
             raise UsageError(
                 f"records directory {self.store.display(self.root)} does not exist; pass --init to start one"
             )
-        result = Imported()
+        result = Imported(warnings=warned)
         for number, incident in incoming:
             target = self.store.path_for(incident.id)
             if target.exists():
@@ -847,12 +851,21 @@ def without_problem_comments(text: str) -> str:
     return "\n".join(lines)
 
 
+def _placed_on(problem: Problem, where: Any) -> Problem:
+    """A problem of imported data on the line (and with the column) that gave its field."""
+    if not isinstance(where, Lines):
+        return replace(problem, line=where)
+    line, column = where.of(problem.field)
+    return replace(problem, line=line, message=f"{problem.message} (column {column})" if column else problem.message)
+
+
 @dataclass
 class Imported:
     """What an import added, and what it found recorded already, the same."""
 
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # what `check` will say of the records added
 
 
 @dataclass

@@ -685,9 +685,7 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
 @click.option(
     "--table",
     type=click.Choice(CSV_TABLES),
-    default="sheet",
-    show_default=True,
-    help="With csv: sheet, a row per claim with the incident's columns repeated; or one table of the data package.",
+    help="With csv: sheet (the default), a row per claim with the incident's columns repeated; or one table of the data package.",
 )
 @click.option(
     "--output",
@@ -696,17 +694,19 @@ def merge_driver(session: Session, files: tuple[str, ...], install: bool) -> Non
     help="Write to FILE (whole, or not at all) instead of stdout; for datapackage, a folder.",
 )
 @pass_session
-def export(session: Session, filters: Filters, fmt: str, table: str, output: Path | None) -> None:  # fmt: skip
+def export(session: Session, filters: Filters, fmt: str, table: str | None, output: Path | None) -> None:  # fmt: skip
     """Export the incidents that pass the filters, for spreadsheets, QGIS and other tools."""
     from . import render
 
     records = session.records
+    if table is not None and fmt != "csv":
+        raise UsageError(f"--table chooses the table of --format csv; --format {fmt} writes its own")
     if output is not None and output.is_dir() != (fmt == "datapackage") and output.exists():
         wanted = "a folder" if fmt == "datapackage" else "a file"
         raise UsageError(f"--output: {output} is not {wanted}, which --format {fmt} writes")
     incidents, selection = records.each(filters)
     session.report(selection)
-    done = records.export(fmt, incidents, output, table)
+    done = records.export(fmt, incidents, output, table or "sheet")
     if done.lines is not None:
         records.store.write_out(done.lines, None)
     elif fmt == "sqlite":
@@ -728,9 +728,8 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
     "-o",
     "fmt",
     type=click.Choice(["jsonl", "csv", "acled"]),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: whole records, as `export` writes them; csv: columns mapped to fields by --rules; acled: an ACLED extract.",
+    help="jsonl: whole records, as `export` writes them (the default, but for a .csv file);"
+    " csv: columns mapped to fields by --rules; acled: an ACLED extract.",
 )
 @click.option(
     "--rules", type=click.Path(dir_okay=False, path_type=Path), help="With csv: which column fills which field."
@@ -738,23 +737,43 @@ def export(session: Session, filters: Filters, fmt: str, table: str, output: Pat
 @click.option("--dry-run", is_flag=True, help="Read and check everything; write nothing, and say what would be added.")
 @click.option("--init", is_flag=True, help="Start the records directory if it does not exist.")
 @pass_session
-def import_command(session: Session, file: Path, fmt: str, rules: Path | None, dry_run: bool, init: bool) -> None:  # fmt: skip
+def import_command(session: Session, file: Path, fmt: str | None, rules: Path | None, dry_run: bool, init: bool) -> None:  # fmt: skip
     """Import records: all or nothing; a record already there, the same, is passed over."""
     from . import render
 
+    if fmt is None and file.suffix.lower() == ".csv":
+        raise UsageError(
+            f"{file} is a CSV: say which kind, --format csv --rules RULES (a spreadsheet) or --format acled (an ACLED extract)"
+        )
     progress = render.reading_progress(label="importing")  # on a terminal, once it takes a second
     if fmt == "csv":
         if rules is None:
-            raise UsageError("--format csv needs --rules RULES: which column fills which field (see the README)")
+            raise UsageError("--format csv needs --rules RULES: which column fills which field (see docs/output.md)")
         result = session.records.import_csv(file, rules, write=not dry_run, init=init, progress=progress)
     elif rules is not None:
-        raise UsageError(f"--rules maps a spreadsheet's columns: it goes with --format csv, not {fmt}")
+        raise UsageError(f"--rules maps a spreadsheet's columns: it goes with --format csv, not {fmt or 'jsonl'}")
     elif fmt == "acled":
         result = session.records.import_acled(file, write=not dry_run, init=init, progress=progress)
     else:
         result = session.records.import_jsonl(file, write=not dry_run, init=init, progress=progress)
+    for warning in result.warnings[:WARNINGS_SHOWN]:
+        render.message(f"incidents: {warning}", stderr=True)
+    if len(result.warnings) > WARNINGS_SHOWN:
+        render.message(
+            f"incidents: and {len(result.warnings) - WARNINGS_SHOWN} warnings more: `incidents check` lists them",
+            stderr=True,
+        )
     verb = "would add" if dry_run else "added"
-    render.message(f"{verb} {len(result.added)} records; {len(result.unchanged)} were recorded already, the same")
+    render.message(
+        f"{verb} {_counted(len(result.added), 'record')}; {len(result.unchanged)} were recorded already, the same"
+    )
+
+
+WARNINGS_SHOWN = 10
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @main.command()

@@ -18,7 +18,7 @@ from .formats import csv_line
 from .model import CASUALTY_KINDS, Claim, Count, Incident, PlaceRole, Sides
 from .places import Gazetteer
 from .spec import incident_to_data
-from .tables import CLAIMS, INCIDENTS, SHEET, TABLES, Context, Table, claim_cells, table_rows
+from .tables import CLAIMS, INCIDENTS, SHEET, TABLES, Context, Table, cited_source, claim_cells, table_rows
 
 
 def jsonl(incidents: Iterable[Incident]) -> Iterator[str]:
@@ -229,13 +229,19 @@ def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, list[str]
             others = [f"{sides.name(c)} says {said[c].to_data()}" for c in rest]
             notes.append(note + (f" ({'; '.join(others)})" if others else ""))
         else:
-            notes.append(f"{who}: no figure with a lower bound ({'; '.join(f'{sides.name(c)} says {n.to_data()}' for c, n in said.items())})")
+            notes.append(
+                f"{who}: no figure with a lower bound ({'; '.join(f'{sides.name(c)} says {n.to_data()}' for c, n in said.items())})"
+            )
     return total, notes
 
 
 def _numbered(said: dict[str, Count]) -> dict[str, Count]:
     """The figures that give a lower figure: not `some`, not `up to N`."""
-    return {claimant: count for claimant, count in said.items() if count.numbered and not count.unnumbered and not count.up_to}
+    return {
+        claimant: count
+        for claimant, count in said.items()
+        if count.numbered and not count.unnumbered and not count.up_to
+    }
 
 
 # --- UCDP GED ----------------------------------------------------------------------------------
@@ -294,7 +300,7 @@ def _ucdp_row(incident: Incident, sides: Sides, gazetteer: Gazetteer) -> dict[st
         "best": sum(c.low for c in agreed) if killed and exact else None,
         "low": lowest(killed),
         "high": sum(h for h in highs if h is not None) if killed and None not in highs else None,
-        "source_article": "; ".join(str(s) for s in incident.sources) or None,
+        "source_article": "; ".join(dict.fromkeys(str(cited_source(incident, c)) for c in incident.claims)) or None,
     }
 
 

@@ -212,6 +212,8 @@ def _in_digits(text: str) -> str:
         lambda m: str(20 + 10 * TENS.index(m[1].lower()) + (_NUMBER_WORDS[m[2].lower()] if m[2] else 0)), text
     )
     return _NUMBER_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group().lower()]), tens)
+
+
 MAX_COUNT_DIGITS = 9  # a casualty or violation count of a billion is a typing slip
 SOME = "some"  # how a record writes losses a statement gives without a number
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -342,6 +343,13 @@ class Gazetteer:
         """A record's place name in one naming convention; unknown or ambiguous names as written."""
         place = self.resolve_ref(text).place
         return place.name_in(naming) if place else str(text)
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (latitude, longitude) points, in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def split_qualified(text: str) -> tuple[str, str] | None:

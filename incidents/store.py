@@ -118,7 +118,9 @@ def find_records_dir(option: str | None, cwd: Path | None = None) -> Path:
             path = Path(given).expanduser()
         except RuntimeError:  # ~user of no such user, or no home directory to stand for ~
             where = "--records" if option else ENV_VAR
-            raise UsageError(f"{where}: {given}: no such user's home directory to stand for {given.split('/')[0]}") from None
+            raise UsageError(
+                f"{where}: {given}: no such user's home directory to stand for {given.split('/')[0]}"
+            ) from None
         if path.exists() and not path.is_dir():
             raise UsageError(f"{path} is not a directory")
         return path

@@ -546,3 +546,91 @@ def test_a_full_disk_is_an_error_in_one_line(tmp_path):
         result.returncode == 1
         and result.stderr.strip() == "incidents: error: cannot write the output: no space left on device"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "column"),
+    [
+        (("TST1,12 July 2020,2020,1,", "TST1,12 July 2020,2020,7,"), "time_precision"),
+        ((',"Test row: an exchange of fire, said.",3,', ',"Test row: an exchange of fire, said.",-2,'), "fatalities"),
+        (("Tavush,,Chinari,40.9,45.3,", "Tovuz,,Aghdam,41.05,45.60,"), "location"),  # not the Aghdam of Karabakh
+    ],
+)
+def test_an_acled_value_its_codebook_does_not_allow_is_refused_on_its_line(cli, tmp_path, change, column):
+    (tmp_path / "records").mkdir()
+    extract = ACLED_EXTRACT.replace(*change)
+    assert extract != ACLED_EXTRACT
+    (tmp_path / "acled.csv").write_text(extract)
+    result = cli("--records", str(tmp_path / "records"), "import", str(tmp_path / "acled.csv"), "-o", "acled")
+    assert result.exit_code == 1 and f"acled.csv:2: {column}:" in result.stderr
+    assert list((tmp_path / "records").rglob("*.yaml")) == []
+
+
+SHEET_HEAD = "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
+
+
+def test_a_problem_in_a_rows_claim_is_named_on_that_row_and_its_column(cli, tmp_path):
+    (tmp_path / "rules.yaml").write_text(RULES)
+    (tmp_path / "sheet.csv").write_text(
+        SHEET_HEAD
+        + "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,armenia,,A,3\n"  # a date as people write it
+        + "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,atlantis,,B,\n"
+        + "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,azerbaijan,,C,many\n"
+    )
+    result = import_sheet(cli, tmp_path)
+    sheet = tmp_path / "sheet.csv"
+    assert result.exit_code == 1
+    assert f"{sheet}:3: claims[1].side:" in result.stderr and "(column Side)" in result.stderr
+    assert (
+        f"{sheet}:4: claims[2].casualties.armenia.killed:" in result.stderr
+        and "(column Armenians killed)" in result.stderr
+    )
+    assert f"{sheet}:2:" not in result.stderr  # the first row is right
+
+
+def test_a_rules_file_naming_no_field_is_refused_on_its_line(cli, tmp_path):
+    (tmp_path / "rules.yaml").write_text(RULES.replace("  date: Date", "  dat: Date"))
+    (tmp_path / "sheet.csv").write_text(SHEET_HEAD + "2023-09-01-sotk,2023-09-01,Fire,Sotk,armenia,,A,3\n")
+    result = import_sheet(cli, tmp_path)
+    assert result.exit_code == 2 and f"{tmp_path / 'rules.yaml'}:3: fields.dat: no such field" in result.stderr
+    assert "did you mean 'date'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ('2023-09-01-sotk,2023-09-01,"Fire near Sotk,Sotk,armenia,,A,3\n', "CSV"),  # a quote left open
+        ("2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk,armenia\n", "5 cells where the header has 8"),
+        ("2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk,armenia,,A,3,extra\n", "9 cells where the header has 8"),
+    ],
+)
+def test_a_malformed_row_is_a_problem_on_its_line_never_a_record(cli, tmp_path, row, said):
+    (tmp_path / "rules.yaml").write_text(RULES)
+    (tmp_path / "sheet.csv").write_text(SHEET_HEAD + row)
+    result = import_sheet(cli, tmp_path)
+    assert result.exit_code == 1 and f"{tmp_path / 'sheet.csv'}:2: {said}" in result.stderr
+    assert not list(tmp_path.rglob("*.yaml"))[1:]  # the rules file alone: no record
+
+
+def test_an_import_says_what_check_will_warn_of_naming_the_line(cli, tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps(incident()) + "\n" + json.dumps(incident(id="2023-09-02-x", places=["Nowhereville"])) + "\n")
+    result = cli("--records", str(tmp_path / "records"), "import", str(dump), "--init")
+    assert result.exit_code == 0 and "added 2 records" in result.stdout
+    [warned] = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert f"{dump}:2: places[0]: warning: unknown place 'Nowhereville'" in warned
+
+
+def test_a_csv_file_needs_its_kind_said_and_table_goes_with_csv_only(cli, tmp_path):
+    (tmp_path / "acled.csv").write_text(ACLED_EXTRACT)
+    result = cli("--records", str(tmp_path / "records"), "import", str(tmp_path / "acled.csv"), "--init")
+    assert result.exit_code == 2 and "--format csv --rules RULES" in result.stderr and "--format acled" in result.stderr
+    result = cli("--records", str(BUNDLED), "export", "-o", "jsonl", "--table", "claims")
+    assert result.exit_code == 2 and "--table" in result.stderr
+
+
+def test_one_record_added_is_said_as_one(cli, tmp_path):
+    dump = tmp_path / "one.jsonl"
+    dump.write_text(json.dumps(incident()) + "\n")
+    result = cli("--records", str(tmp_path / "records"), "import", str(dump), "--init")
+    assert result.exit_code == 0 and "added 1 record;" in result.stdout
