@@ -615,9 +615,10 @@ class RecordType:
                 values[spec.attribute] = spec.default
                 continue
             value = spec.kind.read(raw, at.key(spec.name, lines.get(spec.name, at.line)))
-            if value is MISSING:
+            if value is MISSING:  # the default stands in, already in the model's form
                 failed = True
-                value = spec.default
+                values[spec.attribute] = spec.default
+                continue
             values[spec.attribute] = spec.to_model(value) if spec.to_model else value
         before = len(at.reading.problems)
 

@@ -211,7 +211,9 @@ def _walk(root: Path, years: Iterable[int] | None = None) -> _Tree:
             if _is_folder(entry):
                 if folder == base and name == EVIDENCE_FOLDER:
                     continue  # copies of what was read, not records (`incidents evidence add`)
-                if entry.is_symlink():
+                if name.endswith((".yaml", ".yml")):
+                    tree.folders.append((Path(path), "is a folder named like a record file; a record is a file"))
+                elif entry.is_symlink():
                     tree.folders.append((Path(path), LINKED_FOLDER))
                 else:
                     subfolders.append(path)
@@ -1073,7 +1075,7 @@ def _abandoned(path: Path) -> bool:
 
 def _leftover(shown: str) -> Problem:
     return Problem(
-        shown, 0, "", "a temporary file left by a write that was stopped (a kill, a crash, a full disk);"
+        shown, 1, "", "a temporary file left by a write that was stopped (a kill, a crash, a full disk);"
         " the record beside it is as it was before that write: delete this file", Severity.WARNING,
     )  # fmt: skip
 
@@ -1116,16 +1118,29 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An error of the system during a write names the record written, whatever call failed
+    (an fsync's error names no file), for the one line the command prints."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None or str(exc.filename).endswith(".tmp"):
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
+
+
 def _write_exclusive(path: Path, text: str) -> bool:
     """Create path with text atomically; False if it already exists."""
-    tmp = _temp_file(path.parent, text)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(tmp)
-    _fsync_dir(path.parent)
+    with _naming(path):
+        tmp = _temp_file(path.parent, text)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(tmp)
+        _fsync_dir(path.parent)
     return True
 
 
@@ -1136,13 +1151,14 @@ def write_atomically(path: Path, text: str) -> None:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = None
-    tmp = _temp_file(path.parent, text, mode)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    with _naming(path):
+        tmp = _temp_file(path.parent, text, mode)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        _fsync_dir(path.parent)
 
 
 def _plain_name(name: str) -> str:

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from incidents.cli import main
 from incidents.spec import incident_from_data
 from incidents.store import render_record
+
+# Property tests: quick by default; `INCIDENTS_EXAMPLES=10000 pytest -m properties` (which
+# tools/reliability.py runs) gives each that many examples.
+settings.register_profile(
+    "incidents",
+    max_examples=int(os.environ.get("INCIDENTS_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("incidents")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hypothesis test is marked `properties`, so that `-m properties` runs them all."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.properties)
+
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "records"

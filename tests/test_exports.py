@@ -614,7 +614,9 @@ def test_a_malformed_row_is_a_problem_on_its_line_never_a_record(cli, tmp_path, 
 
 def test_an_import_says_what_check_will_warn_of_naming_the_line(cli, tmp_path):
     dump = tmp_path / "dump.jsonl"
-    dump.write_text(json.dumps(incident()) + "\n" + json.dumps(incident(id="2023-09-02-x", places=["Nowhereville"])) + "\n")
+    dump.write_text(
+        json.dumps(incident()) + "\n" + json.dumps(incident(id="2023-09-02-x", places=["Nowhereville"])) + "\n"
+    )
     result = cli("--records", str(tmp_path / "records"), "import", str(dump), "--init")
     assert result.exit_code == 0 and "added 2 records" in result.stdout
     [warned] = [line for line in result.stderr.splitlines() if "warning" in line]

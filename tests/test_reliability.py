@@ -1,5 +1,6 @@
 """Nothing lost, nothing torn: writes killed at random moments, staged imports finished or undone."""
 
+import errno
 import json
 import os
 import random
@@ -7,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -159,6 +161,138 @@ def test_a_temporary_file_left_by_a_kill_is_reported_by_check(cli, make_records)
     os.utime(left, (time.time() - 3600, time.time() - 3600))
     result = cli("--records", str(root), "check")
     assert (
-        result.exit_code == 0 and f"{left}: warning: a temporary file left by a write that was stopped" in result.output
+        result.exit_code == 0
+        and f"{left}:1: warning: a temporary file left by a write that was stopped" in result.output
     )
     assert cli("--records", str(root), "list").exit_code == 0  # a warning keeps nothing out
+
+
+# --- a write made to fail at each of its steps, as SQLite's I/O-error tests do -----------------
+
+EDITOR = "import sys, pathlib; p = pathlib.Path(sys.argv[1]); p.write_text(p.read_text().replace('title: ', 'title: Edited ', 1))"
+WRITES = {
+    "add": ["add", "--date", "2023-09-05", "--title", "T", "--place", "Sotk"],
+    "claim": ["claim", "2023-09-01-sotk", "--side", "azerbaijan", "--source-title", "S"],
+    "withdraw": ["withdraw", "2023-09-01-sotk", "--reason", "a duplicate"],
+    "edit": ["edit", "2023-09-01-sotk"],
+}
+
+
+class _FailingHandle:
+    """A file whose write fails as a full disk's does."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+    def write(self, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+def _fail(step, monkeypatch):
+    """Make one step of every record write fail (in incidents.store only)."""
+    import incidents.store as store
+
+    def eio(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    real_fdopen = store.os.fdopen
+    if step == "open":
+        monkeypatch.setattr(store.tempfile, "mkstemp", eio)
+    elif step == "write":
+        monkeypatch.setattr(store.os, "fdopen", lambda fd, *a, **k: _FailingHandle(real_fdopen(fd, *a, **k)))
+    elif step == "fsync":
+        monkeypatch.setattr(store.os, "fsync", eio)
+    elif step == "link":  # how a new record is put in place: never over another
+        monkeypatch.setattr(store.os, "link", eio)
+    elif step == "rename":  # how a record's new version replaces the old
+        monkeypatch.setattr(store.os, "replace", eio)
+    elif step == "directory fsync":
+        monkeypatch.setattr(store, "_fsync_dir", eio)
+
+
+STEPS = [(command, step) for command in WRITES for step in
+         ("open", "write", "fsync", "link" if command == "add" else "rename", "directory fsync")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "step"), STEPS)
+def test_a_write_failing_at_any_step_leaves_the_old_record_or_the_new_and_says_so(
+    cli, make_records, monkeypatch, command, step
+):
+    root = make_records(incident())
+    monkeypatch.setenv("VISUAL", f'{sys.executable} -c "{EDITOR}"')
+    before = snapshot(root)
+    _fail(step, monkeypatch)
+    result = cli("--records", str(root), *WRITES[command])
+    monkeypatch.undo()
+    after = snapshot(root)
+    if step == "directory fsync" and result.exit_code == 0:
+        pass  # the record was renamed into place before the folder's fsync: the new version stands
+    else:
+        assert result.exit_code == 1, result.output
+        [line] = [ln for ln in result.stderr.splitlines() if ln.startswith("incidents: error:")]
+        assert str(root) in line and "internal" not in line  # the file or folder written, named
+    changed = {path for path in after if before.get(path) != after[path]}
+    for path in changed:  # a new record or a new version, whole: it reads back
+        assert Store(root).load().records, path
+    if step != "directory fsync":
+        assert after == before  # nothing written at all
+    assert not [p for p in root.rglob(".incident-*.tmp")]  # no temporary file left behind
+
+
+# --- the long runs of tools/reliability.py, at the sizes CI can afford ---------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import corpus  # noqa: E402
+import reliability  # noqa: E402
+
+
+def test_the_corpus_has_four_hundred_cases_of_every_kind_the_issue_names():
+    names = [case.name for case in corpus.cases()]
+    assert len(names) >= 400 and len(set(names)) == len(names)
+    for kind in ("type-", "missing-", "unknown-", "bytes-bom", "bytes-crlf", "bytes-invalid-utf8", "bytes-nul",
+                 "bytes-binary", "bytes-empty", "folder-named", "fifo-named", "link-inside", "link-outside",
+                 "ten-megabytes", "deep-nesting", "alias-bomb", "python-tag", "text-markup", "text-ansi", "text-osc8",
+                 "text-bidi", "text-zero-width", "non-ascii-digits", "newline-in-name", "tab-indent"):  # fmt: skip
+        assert any(kind in name for name in names), kind
+
+
+def test_every_case_of_the_corpus_together_under_every_command():
+    """No traceback, internal error, hang or escape; every bad file named by path and line; the
+    good record beside them all still listed."""
+    failures = []
+    found = reliability.corpus_together(corpus.cases(), failures.append)
+    assert failures == [] and found["cases"] >= 400
+    assert found["tracebacks"] == found["internal"] == found["hangs"] == found["escapes"] == found["good_lost"] == 0
+
+
+DANGEROUS = ("fifo-named-yaml", "link-dev-zero", "deep-nesting-flow", "deep-nesting-block", "alias-bomb",
+             "bytes-ten-megabytes", "text-markup-title", "text-ansi-title", "link-outside")  # fmt: skip
+
+
+def test_the_most_dangerous_cases_each_alone_under_every_command():
+    chosen = [case for case in corpus.cases() if case.name in DANGEROUS]
+    failures = []
+    found = reliability.corpus_run(chosen, jobs=2, progress=failures.append)
+    assert len(chosen) == len(DANGEROUS) and failures == [] and found["failed cases"] == 0
+
+
+def test_kills_at_random_moments_lose_and_tear_nothing():
+    failures = []
+    found = reliability.kill_run(KILLS * 2, failures.append)
+    assert failures == [] and found["lost or torn"] == 0 and found["temporary files check did not name"] == 0
+
+
+def test_concurrent_writers_keep_every_add_and_every_claim():
+    found = reliability.concurrency_run(processes=4, adds=25, claims=10)
+    assert found["add: writers failed"] == found["claim: writers failed"] == 0
+    assert found["add: records made"] == found["add: distinct ids"] == 100
+    assert found["claim: claims kept"] == 40
