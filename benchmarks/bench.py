@@ -1,6 +1,6 @@
 """Every command's time and memory beside a baseline measured in the same run, and the ratio.
 
-Usage: python benchmarks/bench.py [N ...]    (default: 1000 10000; 100000 on request)
+Usage: python benchmarks/bench.py [N ... | large]    (default: 1000 10000 large; 100000 on request)
 
 Each figure is the best of three runs of `incidents` as a user runs it (a new process, with
 its imports), on an archive from benchmarks/generate.py. The machines are shared and noisy, so
@@ -118,6 +118,44 @@ def bench(n: int) -> None:
             line(" ".join(args), run([sys.executable, "-m", "incidents", *args], 7), imports, "0.75x imports")
 
 
+BIG_CLAIMS = 2000  # the record the reliability campaign found slow to show (11 s)
+UNKNOWN_KEYS = 5000  # the file it found slow to check (4 s)
+
+
+def bench_large() -> None:
+    """One record of 2,000 claims and one file of 5,000 unknown keys: show, diff and check,
+    beside the imports and the bare C parse of the file."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from incidents.spec import incident_from_data
+    from incidents.store import render_record
+
+    claims = [{"side": ["armenia", "azerbaijan"][n % 2], "source": "s1", "reported": "2023-09-01",
+               "casualties": {"armenia": {"killed": n % 5}}} for n in range(BIG_CLAIMS)]  # fmt: skip
+    data = {"id": "2023-09-01-sotk", "title": "Many claims", "date": "2023-09-01", "places": ["Sotk"],
+            "sources": [{"key": "s1", "title": "A headline"}], "claims": claims}  # fmt: skip
+    incident, problems = incident_from_data(data, "bench")
+    assert not problems, problems[:3]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "records"
+        (root / "2023").mkdir(parents=True)
+        big = root / "2023" / "2023-09-01-sotk.yaml"
+        big.write_text(render_record(incident), encoding="utf-8")
+        keys = root / "2023" / "2023-09-02-keys.yaml"
+        keys.write_text("id: 2023-09-02-keys\ntitle: T\ndate: 2023-09-02\n"
+                        + "".join(f"unknown{n}: {n}\n" for n in range(UNKNOWN_KEYS)), encoding="utf-8")  # fmt: skip
+        imports = run(python(f"import {MODULES}"), 7)[0]
+        parse = run(python(f"import yaml\nyaml.load(open({str(big)!r}, 'rb'), Loader=yaml.CSafeLoader)"))[0]
+        print(f"\nlarge records: {BIG_CLAIMS:,} claims ({big.stat().st_size:,} bytes); {UNKNOWN_KEYS:,} unknown keys")
+        print(f"  baselines: imports {imports:.3f} s, parse of the large record {parse:.3f} s")
+        subprocess.run(incidents(root, "list"), capture_output=True, check=False)  # the index, warm
+        for label, args in [("show (2,000 claims)", ("show", "2023-09-01-sotk")),
+                            ("diff (2,000 claims)", ("diff", "2023-09-01-sotk")),
+                            ("check (both files, warm)", ("check",))]:  # fmt: skip
+            line(label, run(incidents(root, *args)), parse, "was 11 s (show) and 4 s (check)")
+        shutil.rmtree(root / ".incidents", ignore_errors=True)
+        line("check (both files, no index)", run(incidents(root, "check"), runs=1), parse, "")
+
+
 def main(sizes: list[int]) -> None:
     os.environ.setdefault("NO_COLOR", "1")
     os.environ.setdefault("COLUMNS", "120")
@@ -125,8 +163,8 @@ def main(sizes: list[int]) -> None:
 
     print(f"python {sys.version.split()[0]}, libyaml {yaml.__with_libyaml__}, {os.cpu_count()} cores, best of 3")
     for n in sizes:
-        bench(n)
+        bench(n) if n else bench_large()
 
 
-if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+if __name__ == "__main__":  # `large` (or 0): the large-records run alone
+    main([0 if a == "large" else int(a) for a in sys.argv[1:]] or [1000, 10000, 0])
