@@ -105,6 +105,21 @@ def test_ordinary_input_gets_a_usage_error_naming_the_option_not_an_internal_err
     assert line.startswith("incidents: error:") and named in line
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["claim", "2023-09-01-" + "a" * 300, "--side", "armenia", "--source-title", "S"], "no incident"),
+        (["claim", "2023-09-01-kalbajar", "--side", "armenia", "--source-title", "S", "--count", "9" * 5000],
+         "5,000 digits"),
+        (["claim", "2023-09-01-kalbajar", "--side", "armenia", "--source-title", "S", "--place", ""], "--place"),
+    ],
+)  # fmt: skip
+def test_a_long_id_a_long_count_and_an_empty_place_are_named_plainly(cli, args, said):
+    result = cli("--records", str(BUNDLED), *args)
+    assert result.exit_code in (1, 2) and said in result.stderr and "internal" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_the_last_month_of_the_calendar_bounds_a_period(cli):
     """`--until "Dec 9999"` runs to the last day there is, as `--until 2023` runs to 31 December."""
     result = cli("--records", str(BUNDLED), "list", "--until", "Dec 9999", "-o", "json")
