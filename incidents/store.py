@@ -46,7 +46,7 @@ from .spec import (
     weapons_from_data,
 )
 from .weapons import WeaponKinds
-from .yamlio import LineList, LineMap, YamlSyntaxError, dump_yaml, read_yaml, record_yaml
+from .yamlio import LineList, LineMap, YamlSyntaxError, dump_yaml, read_yaml
 
 try:
     import fcntl
@@ -1048,7 +1048,7 @@ def read_weapons(root: Path | None, display: Callable[[Path], str] = str) -> tup
 def render_record(incident: Incident) -> str:
     """The canonical text of a record, checked to read back as the same incident before it is
     written, so the store can never write a file it would refuse to load."""
-    text = record_yaml(incident_to_data(incident))
+    text = dump_yaml(incident_to_data(incident), fast=True)
     again, problems = incident_from_data(read_yaml(text), f"{incident.id}.yaml")
     if problems or again != incident:
         raise RecordProblems(problems or [whole_file(f"{incident.id}.yaml", "would not read back unchanged")])

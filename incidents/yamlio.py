@@ -241,31 +241,22 @@ if _FastDumper is not _CanonicalDumper:  # libyaml's emitter, with the canonical
     )
 
 
-def dump_yaml(data: Any, fast: bool = False) -> str:
-    """The canonical text of plain data: keys in the given order, block style, UTF-8 letters.
-
-    `fast` writes with libyaml's emitter, five times quicker and the same text for the rows of
-    `list` and `diff` and for records (tests/test_yamlio.py, tests/test_properties.py), except
-    where it escapes a character (letters beyond U+FFFF): record_yaml takes care of that."""
-    return yaml.dump(
-        data,
-        Dumper=_FastDumper if fast else _CanonicalDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=10**9,
-        indent=2,
-    )
-
-
 _DIFFERENT = re.compile(r"\\|^ *\? ", re.MULTILINE)  # an escape; a key written as `? key` (over 128 bytes)
 
 
-def record_yaml(data: Any) -> str:
-    """A record's canonical text: the Python emitter's, which is the format, but written by
-    libyaml's five times quicker emitter wherever the two agree. They differ only where libyaml
-    escapes a character (letters beyond U+FFFF) or where a key is long (libyaml counts 128
-    bytes, Python 128 characters, before it writes `? key`): text with either is written again
-    by the Python emitter (tests/test_yamlio.py checks the two agree on everything else)."""
-    text = dump_yaml(data, fast=True)
-    return dump_yaml(data) if _DIFFERENT.search(text) else text
+def dump_yaml(data: Any, fast: bool = False) -> str:
+    """The canonical text of plain data: keys in the given order, block style, UTF-8 letters.
+
+    `fast` writes with libyaml's emitter, five times quicker, wherever its text is the Python
+    emitter's. They differ only where libyaml escapes a character (letters beyond U+FFFF) or
+    where a key is long (libyaml counts 128 bytes, Python 128 characters, before it writes
+    `? key`): text with either is written again by the Python emitter, so the text is always
+    the canonical one (tests/test_yamlio.py checks the two agree on everything else)."""
+    text = _dump(data, _FastDumper if fast else _CanonicalDumper)
+    return _dump(data, _CanonicalDumper) if fast and _DIFFERENT.search(text) else text
+
+
+def _dump(data: Any, dumper: type) -> str:
+    return yaml.dump(
+        data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10**9, indent=2
+    )

@@ -317,7 +317,7 @@ def properties_run(examples: int) -> dict[str, int]:
     """The property tests with `examples` examples each (INCIDENTS_EXAMPLES, read by the tests)."""
     env = {**ENV, "INCIDENTS_EXAMPLES": str(examples)}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "properties", "-p", "no:cacheprovider"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-m", "properties", "-p", "no:cacheprovider"],
                           cwd=REPO, env=env, capture_output=True, text=True)  # fmt: skip
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()[-200:]
     passed = int(m[1]) if (m := re.search(r"(\d+) passed", last)) else 0
