@@ -1,6 +1,6 @@
 """The long reliability runs of issue 16, with a table of what they found.
 
-    python tools/reliability.py                 # everything: about half an hour on 2 cores
+    python tools/reliability.py                 # everything: under an hour on 2 cores
     python tools/reliability.py --quick         # the sizes CI runs (tests/test_reliability.py)
     python tools/reliability.py corpus kills    # some of the runs only
 
