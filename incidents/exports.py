@@ -16,7 +16,7 @@ from typing import Any
 from .compare import started_by
 from .formats import csv_line
 from .model import CASUALTY_KINDS, Claim, Count, Incident, PlaceRole, Sides
-from .places import Gazetteer
+from .places import Gazetteer, Place
 from .spec import incident_to_data
 from .tables import CLAIMS, INCIDENTS, SHEET, TABLES, Context, Table, cited_source, claim_cells, table_rows
 
@@ -72,15 +72,15 @@ def geojson(incidents: Iterable[Incident], context: Context, unplaced: list[str]
     yield '{"type":"FeatureCollection","features":[\n'
     first = True
     for incident in incidents:
-        points = _points(incident, gazetteer)
-        _, precision = _acled_place(incident, gazetteer)
+        located, precision = _located(incident, gazetteer)
+        points = list(dict.fromkeys((p.lon, p.lat) for p in located))  # longitude first
         if not points:
             unplaced.append(incident.id)
             continue
         geometry = (
-            {"type": "Point", "coordinates": points[0]}
+            {"type": "Point", "coordinates": list(points[0])}
             if len(points) == 1
-            else {"type": "MultiPoint", "coordinates": points}
+            else {"type": "MultiPoint", "coordinates": [list(point) for point in points]}
         )
         verdict = started_by(incident, sides)
         fatalities, tolls = _fatalities(incident, sides)
@@ -98,30 +98,25 @@ def geojson(incidents: Iterable[Incident], context: Context, unplaced: list[str]
     yield "\n]}\n"
 
 
-def _points(incident: Incident, gazetteer: Gazetteer) -> list[list[float]]:
-    points = []
-    for name in next((names for names, _ in _where(incident) if _placed(names, gazetteer)), []):
-        place = gazetteer.resolve_ref(name).place
-        if place and place.lat is not None and place.lon is not None and [place.lon, place.lat] not in points:
-            points.append([place.lon, place.lat])  # longitude first
-    return points
-
-
-def _where(incident: Incident) -> list[tuple[list[Any], bool]]:
-    """Where the incident happened, in order of preference, each list with whether it names
-    places rather than regions: the record's places and those its claims say were hit or are
-    near; else its regions; else, last, the places fire is said to have come from (a village
-    across the border is not where the event was)."""
+def _located(incident: Incident, gazetteer: Gazetteer) -> tuple[list[Place], int | None]:
+    """The gazetteer places with coordinates where the incident happened, from the first of
+    these that has any: the record's places and those its claims say were hit or are near; else
+    its regions; else, last, the places fire is said to have come from (a village across the
+    border is not where the event was). With how precise that is, as ACLED's geo_precision: 1
+    when the first is a settlement named, 2 another place (a road, a height, a district), 3 a
+    region; None when nothing has coordinates."""
     said = [p for c in incident.claims for p in c.places]
-    return [
+    choices = (
         ([*incident.places, *(p for p in said if p.role != PlaceRole.FROM)], True),
         (list(incident.region), False),
         ([p for p in said if p.role == PlaceRole.FROM], True),
-    ]
-
-
-def _placed(names: list[Any], gazetteer: Gazetteer) -> bool:
-    return any((p := gazetteer.resolve_ref(n).place) and p.lat is not None and p.lon is not None for n in names)
+    )
+    for names, settled in choices:
+        found = [gazetteer.resolve_ref(name).place for name in names]
+        located = [p for p in found if p is not None and p.lat is not None and p.lon is not None]
+        if located:
+            return located, (1 if located[0].type in _SETTLEMENTS else 2) if settled else 3
+    return [], None
 
 
 # --- ACLED -------------------------------------------------------------------------------------
@@ -199,16 +194,10 @@ def _acled_type(incident: Incident) -> tuple[str, str]:
     return "Battles", "Armed clash"
 
 
-def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Any, int | None]:
-    """The first place with coordinates (see _where: never a place fire only came from while
-    another is known): 1 when it is a settlement named, 2 for another place (a road, a height,
-    a district), 3 when only the region has them; None without any."""
-    for names, settled in _where(incident):
-        for name in names:
-            place = gazetteer.resolve_ref(name).place
-            if place and place.lat is not None and place.lon is not None:
-                return place, (1 if place.type in _SETTLEMENTS else 2) if settled else 3
-    return None, None
+def _acled_place(incident: Incident, gazetteer: Gazetteer) -> tuple[Place | None, int | None]:
+    """The one place ACLED's and UCDP's columns give: the first where it happened (_located)."""
+    located, precision = _located(incident, gazetteer)
+    return (located[0] if located else None), precision
 
 
 def _fatalities(incident: Incident, sides: Sides) -> tuple[int | None, list[str]]:

@@ -915,24 +915,13 @@ class Store:
     def write_out(self, lines: Iterable[str], output: Path | None) -> None:
         """Text to stdout as it comes, or to a file whole or not at all (a temporary file beside
         it, renamed when the last line is written: a kill leaves the old file or none), with
-        the mode an ordinary new file gets, as a shell's redirection would give it."""
+        the mode an ordinary new file gets (or the one it replaces), as a shell would give it."""
         if output is None:
             for line in lines:
                 sys.stdout.write(line)
             return
         require_folder_for(output)
-        fd, tmp = tempfile.mkstemp(dir=output.parent or Path("."), prefix=f".{output.name}-", suffix=".tmp")
-        try:
-            os.fchmod(fd, _default_mode())
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.writelines(lines)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, output)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_atomically(output, lines)
 
     def write_folder(self, folder: Path, files: dict[str, str]) -> None:
         """Files written into a folder, each whole (the folder made if need be, in a folder that
@@ -1091,15 +1080,19 @@ _SYNC = hasattr(os, "sync")  # not on Windows, where each staged file is fsynced
 MANIFEST = "manifest.json"  # an import's commit point: the records it stages, in order
 
 
-def _temp_file(directory: Path, text: str, mode: int | None = None, durable: bool = True) -> str:
-    """A temporary file beside the target, with the target's mode: mkstemp's own 0o600 would make
-    a record unreadable to the others who share the records directory. `durable`: fsynced
-    (without, the caller makes it durable, as an import does for all its files at once)."""
+def _temp_file(directory: Path, text: str | Iterable[str], mode: int | None = None, durable: bool = True) -> str:
+    """A temporary file beside the target, holding the text (or the pieces of it, written as they
+    come), with the target's mode: mkstemp's own 0o600 would make a record unreadable to the
+    others who share the records directory. `durable`: fsynced (without, the caller makes it
+    durable, as an import does for all its files at once)."""
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
         os.fchmod(fd, _default_mode() if mode is None else mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
@@ -1144,7 +1137,7 @@ def _write_exclusive(path: Path, text: str) -> bool:
     return True
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
     """Write a file whole or not at all (temporary file, fsync, rename, directory fsync),
     keeping the mode of the file it replaces, if there is one."""
     try:

@@ -323,21 +323,26 @@ claim:
 """
 
 
-def import_sheet(cli, folder):
-    """`import` of folder/sheet.csv by folder/rules.yaml into folder/records."""
+SHEET_HEAD = "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
+
+
+def import_sheet(cli, folder, *rows, rules=RULES):
+    """`import` of folder/sheet.csv by folder/rules.yaml into folder/records; with rows, the
+    sheet (under SHEET_HEAD) and the rules are written first."""
+    if rows:
+        (folder / "rules.yaml").write_text(rules)
+        (folder / "sheet.csv").write_text(SHEET_HEAD + "".join(rows))
     return cli("--records", str(folder / "records"), "import", str(folder / "sheet.csv"), "-o", "csv",
                "--rules", str(folder / "rules.yaml"), "--init")  # fmt: skip
 
 
 def test_a_spreadsheet_comes_in_through_rules_rows_of_one_id_being_its_claims(cli, make_records, tmp_path):
-    (tmp_path / "rules.yaml").write_text(RULES)
-    (tmp_path / "sheet.csv").write_text(
-        "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
-        '2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,armenia,"""three soldiers""",A,3\n'
-        "2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,azerbaijan,,B,\n"
+    rows = (
+        '2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,armenia,"""three soldiers""",A,3\n',
+        "2023-09-01-sotk,2023-09-01,Fire near Sotk,Sotk; Kut,azerbaijan,,B,\n",
     )
     root = tmp_path / "records"
-    assert import_sheet(cli, tmp_path).exit_code == 0
+    assert import_sheet(cli, tmp_path, *rows).exit_code == 0
     record = Store(root).load().get("2023-09-01-sotk").incident
     assert (record.place_names, record.region) == (("Sotk", "Kut"), ("Gegharkunik",))
     assert [(c.side, c.source.title) for c in record.claims] == [("armenia", "A"), ("azerbaijan", "B")]
@@ -346,14 +351,13 @@ def test_a_spreadsheet_comes_in_through_rules_rows_of_one_id_being_its_claims(cl
 
 
 def test_a_bad_row_is_named_by_its_line_and_nothing_is_written(cli, tmp_path):
-    (tmp_path / "rules.yaml").write_text(RULES)
-    (tmp_path / "sheet.csv").write_text(
-        "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
-        "2023-09-01-sotk,2023-09-01,Fire,Sotk,armenia,,A,3\n"
-        "2023-09-02-kut,2023-09-02,Fire,Kut,armenia,,A,lots\n"
-    )
     root = tmp_path / "records"
-    result = import_sheet(cli, tmp_path)
+    result = import_sheet(
+        cli,
+        tmp_path,
+        "2023-09-01-sotk,2023-09-01,Fire,Sotk,armenia,,A,3\n",
+        "2023-09-02-kut,2023-09-02,Fire,Kut,armenia,,A,lots\n",
+    )
     assert (
         result.exit_code == 1 and f"{tmp_path / 'sheet.csv'}:3: claims[0].casualties.armenia.killed:" in result.stderr
     )
@@ -566,18 +570,14 @@ def test_an_acled_value_its_codebook_does_not_allow_is_refused_on_its_line(cli, 
     assert list((tmp_path / "records").rglob("*.yaml")) == []
 
 
-SHEET_HEAD = "ID,Date,Title,Place,Side,Quote,Source,Armenians killed\n"
-
-
 def test_a_problem_in_a_rows_claim_is_named_on_that_row_and_its_column(cli, tmp_path):
-    (tmp_path / "rules.yaml").write_text(RULES)
-    (tmp_path / "sheet.csv").write_text(
-        SHEET_HEAD
-        + "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,armenia,,A,3\n"  # a date as people write it
-        + "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,atlantis,,B,\n"
-        + "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,azerbaijan,,C,many\n"
+    result = import_sheet(
+        cli,
+        tmp_path,
+        "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,armenia,,A,3\n",  # a date as people write it
+        "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,atlantis,,B,\n",
+        "2023-09-01-sotk,1 Sep 2023,Fire near Sotk,Sotk,azerbaijan,,C,many\n",
     )
-    result = import_sheet(cli, tmp_path)
     sheet = tmp_path / "sheet.csv"
     assert result.exit_code == 1
     assert f"{sheet}:3: claims[1].side:" in result.stderr and "(column Side)" in result.stderr
@@ -589,9 +589,8 @@ def test_a_problem_in_a_rows_claim_is_named_on_that_row_and_its_column(cli, tmp_
 
 
 def test_a_rules_file_naming_no_field_is_refused_on_its_line(cli, tmp_path):
-    (tmp_path / "rules.yaml").write_text(RULES.replace("  date: Date", "  dat: Date"))
-    (tmp_path / "sheet.csv").write_text(SHEET_HEAD + "2023-09-01-sotk,2023-09-01,Fire,Sotk,armenia,,A,3\n")
-    result = import_sheet(cli, tmp_path)
+    misspelt = RULES.replace("  date: Date", "  dat: Date")
+    result = import_sheet(cli, tmp_path, "2023-09-01-sotk,2023-09-01,Fire,Sotk,armenia,,A,3\n", rules=misspelt)
     assert result.exit_code == 2 and f"{tmp_path / 'rules.yaml'}:3: fields.dat: no such field" in result.stderr
     assert "did you mean 'date'" in result.stderr
 
@@ -605,9 +604,7 @@ def test_a_rules_file_naming_no_field_is_refused_on_its_line(cli, tmp_path):
     ],
 )
 def test_a_malformed_row_is_a_problem_on_its_line_never_a_record(cli, tmp_path, row, said):
-    (tmp_path / "rules.yaml").write_text(RULES)
-    (tmp_path / "sheet.csv").write_text(SHEET_HEAD + row)
-    result = import_sheet(cli, tmp_path)
+    result = import_sheet(cli, tmp_path, row)
     assert result.exit_code == 1 and f"{tmp_path / 'sheet.csv'}:2: {said}" in result.stderr
     assert not list(tmp_path.rglob("*.yaml"))[1:]  # the rules file alone: no record
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incidents.errors import Problem
+from incidents.errors import Problem, Severity
 from incidents.model import (
     CasualtyKind,
     Claim,
@@ -155,14 +155,17 @@ def test_any_bytes_are_read_or_refused_with_problems_never_an_exception(raw):
     from incidents.store import parse_data
 
     data, problems = parse_data(raw, "prop.yaml")
-    assert all(p.path == "prop.yaml" and p.line >= 1 for p in problems)
-    assert data is None or problems == [] or isinstance(problems, list)
+    assert all(p.path == "prop.yaml" and p.line >= 1 and p.message for p in problems)
+    assert data is None or not problems  # refused bytes give no data
+    if not problems:  # and what the parser gave is an incident or problems, in the reader too
+        incident, found = incident_from_data(data, "prop.yaml")
+        assert (incident is None) == any(p.severity == Severity.ERROR for p in found)
 
 
 @given(record_like)
 def test_any_data_is_an_incident_or_problems_never_an_exception(data):
     incident, problems = incident_from_data(data, "prop.yaml")
-    assert (incident is None) == bool(problems) or incident is not None
+    assert (incident is None) == any(p.severity == Severity.ERROR for p in problems)  # never both, never neither
     assert all(isinstance(p.message, str) and p.message for p in problems)
 
 
